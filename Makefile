@@ -1,0 +1,48 @@
+# serin — the two commands a newcomer needs are `make demo` and `make test`.
+BUILD_DIR ?= build
+CMAKE_FLAGS ?=
+PYTEST_ARGS ?=
+PYTHON ?= python3
+export SERIN_CACHE ?= $(HOME)/.cache/serin
+
+.PHONY: all deps build unit e2e test demo demo-down clean
+
+all: build
+
+# Debian packages, pytest, and the control-plane tools built from their Go modules (cached
+# by version in $(SERIN_CACHE); a warm run takes seconds).
+deps:
+	@./e2e/deps/packages.sh
+	@./e2e/deps/python.sh
+	@./e2e/deps/build-tools.sh
+
+# flock: a second `make` running at the same time waits for this one's build instead of
+# racing it in the same build tree.
+build: deps
+	@mkdir -p $(BUILD_DIR)
+	@flock $(BUILD_DIR)/.lock sh -c '\
+	  if [ ! -f $(BUILD_DIR)/build.ninja ]; then cmake -S . -B $(BUILD_DIR) -G Ninja $(CMAKE_FLAGS) >/dev/null; fi && \
+	  ninja --quiet -C $(BUILD_DIR)'
+
+unit: build
+	@cd $(BUILD_DIR) && ctest --output-on-failure -j2 --timeout 300
+
+e2e: build
+	@SERIN_BUILD_DIR=$(abspath $(BUILD_DIR)) $(PYTHON) -m pytest e2e $(PYTEST_ARGS)
+
+# Unit tests, then end-to-end tests on a local control plane; both summaries are printed
+# and any failure makes the exit status non-zero.
+test: build
+	@rc=0; \
+	(cd $(BUILD_DIR) && ctest --output-on-failure -j2 --timeout 300) || rc=1; \
+	SERIN_BUILD_DIR=$(abspath $(BUILD_DIR)) $(PYTHON) -m pytest e2e $(PYTEST_ARGS) || rc=1; \
+	exit $$rc
+
+demo: build
+	@$(PYTHON) e2e/demo.py up
+
+demo-down:
+	@$(PYTHON) e2e/demo.py down
+
+clean:
+	rm -rf $(BUILD_DIR)

@@ -1,0 +1,87 @@
+"""Helpers shared by the e2e tests: namespaces, manifests, Prometheus queries, timelines."""
+import json
+import math
+import time
+import urllib.parse
+import urllib.request
+import uuid
+
+from kubeapi import wait_for  # noqa: F401  (re-exported for tests)
+
+
+def unique_namespace(env, prefix):
+    name = f"{prefix}-{uuid.uuid4().hex[:6]}"
+    env.client().create("namespaces", None, {"apiVersion": "v1", "kind": "Namespace",
+                                             "metadata": {"name": name}})
+    return name
+
+
+def apply(env, namespace, *objects):
+    """kubectl apply of dicts; returns kubectl's result (check=False lets tests see rejections)."""
+    doc = {"apiVersion": "v1", "kind": "List", "items": list(objects)}
+    return env.kubectl("apply", "-n", namespace, "-f", "-", input=json.dumps(doc), check=False)
+
+
+def replicaset(name, replicas, labels, annotations=None):
+    return {
+        "apiVersion": "apps/v1", "kind": "ReplicaSet",
+        "metadata": {"name": name, "labels": labels},
+        "spec": {
+            "replicas": replicas,
+            "selector": {"matchLabels": labels},
+            "template": {
+                "metadata": {"labels": labels, "annotations": annotations or {}},
+                "spec": {"containers": [{"name": "app", "image": "example/app:1"}]},
+            },
+        },
+    }
+
+
+def service(name, selector):
+    return {"apiVersion": "v1", "kind": "Service", "metadata": {"name": name},
+            "spec": {"selector": selector, "ports": [{"port": 80, "targetPort": 8080}]}}
+
+
+def virtual_service(name, routes, annotations=None):
+    """routes: {route_name: [(host, weight), ...]}"""
+    return {
+        "apiVersion": "networking.istio.io/v1alpha3", "kind": "VirtualService",
+        "metadata": {"name": name, "annotations": annotations or {}},
+        "spec": {"hosts": [name], "http": [
+            {"name": rname, "route": [{"destination": {"host": h}, "weight": w} for h, w in dests]}
+            for rname, dests in routes.items()]},
+    }
+
+
+def prom_query(env, query):
+    """Instant query; returns the `data` object of Prometheus' answer."""
+    url = env.prometheus_url + "/api/v1/query?" + urllib.parse.urlencode({"query": query})
+    with urllib.request.urlopen(url, timeout=10) as r:
+        body = json.load(r)
+    assert body["status"] == "success", body
+    return body["data"]
+
+
+def prom_scalar(env, query):
+    """The single value of a one-element vector, None for an empty vector."""
+    data = prom_query(env, query)
+    if data["resultType"] == "scalar":
+        return float(data["result"][1])
+    if not data["result"]:
+        return None
+    assert len(data["result"]) == 1, data
+    return float(data["result"][0]["value"][1])
+
+
+def is_nan(v):
+    return v is not None and math.isnan(v)
+
+
+def seed_success_rate_query(service_name, window="5m"):
+    """The AnalysisTemplate query from seed 004, unchanged but for the window."""
+    return (f'sum(rate(http_requests_total{{\n  service="{service_name}",\n  status=~"2.."\n}}[{window}])) /\n'
+            f'sum(rate(http_requests_total{{\n  service="{service_name}"\n}}[{window}]))')
+
+
+def now():
+    return time.monotonic()

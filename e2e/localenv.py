@@ -1,0 +1,570 @@
+#!/usr/bin/env python3
+"""The local test environment: a real Kubernetes control plane and Prometheus on loopback.
+
+    python3 e2e/localenv.py up   [--dir D]   start everything, print how to use it
+    python3 e2e/localenv.py env  [--dir D]   print shell exports for a running environment
+    python3 e2e/localenv.py down [--dir D]   stop everything that `up` started
+
+It starts etcd, kube-apiserver (with an audit log of every write), kube-controller-manager,
+kube-scheduler, KWOK (fake nodes and pods that become Ready), three fake nodes, Istio's
+VirtualService and DestinationRule CRDs, the traffic fixture and Prometheus scraping it
+every second. Everything listens on 127.0.0.1 on ports chosen free at start. Every PID is
+recorded in D/state.json and stopped by PID on `down`, when `up` fails, and on Ctrl-C.
+The binaries come from `make deps` (e2e/deps/build-tools.sh) and its cache.
+"""
+import argparse
+import base64
+import ctypes
+import json
+import os
+import re
+import shutil
+import signal
+import socket
+import subprocess
+import sys
+import time
+import urllib.request
+
+HERE = os.path.dirname(os.path.abspath(__file__))
+sys.path.insert(0, HERE)
+import kubeapi  # noqa: E402
+
+DEFAULT_DEMO_DIR = os.path.join(os.path.dirname(HERE), ".e2e", "demo")
+NODE_COUNT = 3
+FAILURE_LABEL = "pod-container-running-failed.stage.kwok.x-k8s.io"
+
+
+class EnvError(Exception):
+    """A problem worth one clear line to the user."""
+
+
+def versions():
+    result = {}
+    with open(os.path.join(HERE, "deps", "versions.env"), encoding="utf-8") as f:
+        for line in f:
+            line = line.strip()
+            if line and not line.startswith("#") and "=" in line:
+                k, v = line.split("=", 1)
+                result[k] = v
+    return result
+
+
+def cache_dir():
+    return os.environ.get("SERIN_CACHE", os.path.expanduser("~/.cache/serin"))
+
+
+def tool_paths():
+    v = versions()
+    bin_dir = os.path.join(cache_dir(), "bin")
+    k8s = os.path.join(bin_dir, f"kubernetes-{v['KUBERNETES_VERSION']}")
+    paths = {
+        "etcd": os.path.join(bin_dir, f"etcd-{v['ETCD_VERSION']}", "etcd"),
+        "kube-apiserver": os.path.join(k8s, "kube-apiserver"),
+        "kube-controller-manager": os.path.join(k8s, "kube-controller-manager"),
+        "kube-scheduler": os.path.join(k8s, "kube-scheduler"),
+        "kubectl": os.path.join(k8s, "kubectl"),
+        "kwok": os.path.join(bin_dir, f"kwok-{v['KWOK_VERSION']}", "kwok"),
+        "helm": os.path.join(bin_dir, f"helm-{v['HELM_VERSION']}", "helm"),
+        "istio-crds": os.path.join(bin_dir, f"istio-crds-{v['ISTIO_API_VERSION']}", "istio-crds.yaml"),
+        "kwok-stages": os.path.join(bin_dir, f"kwok-stages-{v['KWOK_VERSION']}", "stages.yaml"),
+        "prometheus": shutil.which("prometheus") or "/usr/bin/prometheus",
+        "openssl": shutil.which("openssl") or "/usr/bin/openssl",
+    }
+    return paths
+
+
+def free_port():
+    with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+def _die_with_parent():
+    # Used for processes started by the test suite: if pytest dies (even by SIGKILL), the
+    # kernel stops them too, so an interrupted run leaves nothing behind.
+    libc = ctypes.CDLL("libc.so.6", use_errno=True)
+    libc.prctl(1, signal.SIGKILL)  # PR_SET_PDEATHSIG
+
+
+def process_start_time(pid):
+    """The start time of `pid` in clock ticks since boot, or None if it is gone."""
+    try:
+        with open(f"/proc/{pid}/stat", encoding="utf-8") as f:
+            stat = f.read()
+        return int(stat[stat.rindex(")") + 2:].split()[19])
+    except (OSError, ValueError, IndexError):
+        return None
+
+
+def pid_alive(pid, start_time):
+    st = process_start_time(pid)
+    if st is None or st != start_time:
+        return False
+    try:
+        with open(f"/proc/{pid}/stat", encoding="utf-8") as f:
+            state = f.read().rsplit(")", 1)[1].split()[0]
+        return state != "Z"
+    except OSError:
+        return False
+
+
+class LocalEnv:
+    def __init__(self, state_dir, tied_to_parent=False):
+        self.dir = os.path.abspath(state_dir)
+        self.tied_to_parent = tied_to_parent
+        self.tools = tool_paths()
+        self.state = {"processes": {}, "ports": {}}
+        self._popen = {}
+        self._client = None
+
+    # ---- state -------------------------------------------------------------------------
+    @property
+    def state_file(self):
+        return os.path.join(self.dir, "state.json")
+
+    def _save(self):
+        tmp = self.state_file + ".tmp"
+        with open(tmp, "w", encoding="utf-8") as f:
+            json.dump(self.state, f, indent=1)
+        os.replace(tmp, self.state_file)
+
+    @classmethod
+    def load(cls, state_dir):
+        env = cls(state_dir)
+        if not os.path.exists(env.state_file):
+            raise EnvError(f"no environment in {env.dir} (state.json missing)")
+        with open(env.state_file, encoding="utf-8") as f:
+            env.state = json.load(f)
+        return env
+
+    def path(self, *parts):
+        return os.path.join(self.dir, *parts)
+
+    @property
+    def server(self):
+        return f"https://127.0.0.1:{self.state['ports']['apiserver']}"
+
+    @property
+    def kubeconfig(self):
+        return self.path("kubeconfig")
+
+    @property
+    def prometheus_url(self):
+        return f"http://127.0.0.1:{self.state['ports']['prometheus']}"
+
+    @property
+    def fixture_url(self):
+        return f"http://127.0.0.1:{self.state['ports']['fixture']}"
+
+    @property
+    def etcd_url(self):
+        return f"http://127.0.0.1:{self.state['ports']['etcd_client']}"
+
+    @property
+    def audit_log(self):
+        return self.path("logs", "audit.log")
+
+    def client(self, user_agent="serin-e2e"):
+        return kubeapi.Client(self.server, self.path("pki", "ca.crt"), self.path("pki", "admin.crt"),
+                              self.path("pki", "admin.key"), user_agent)
+
+    def kubectl(self, *args, input=None, check=True, timeout=60):
+        cmd = [self.tools["kubectl"], "--kubeconfig", self.kubeconfig, *args]
+        res = subprocess.run(cmd, input=input, capture_output=True, text=True, timeout=timeout)
+        if check and res.returncode != 0:
+            raise EnvError(f"kubectl {' '.join(args)} failed: {res.stderr.strip() or res.stdout.strip()}")
+        return res
+
+    def exports(self):
+        return {
+            "KUBECONFIG": self.kubeconfig,
+            "SERIN_E2E_DIR": self.dir,
+            "SERIN_KUBECTL": self.tools["kubectl"],
+            "PROMETHEUS_URL": self.prometheus_url,
+            "SERIN_FIXTURE_URL": self.fixture_url,
+            "SERIN_AUDIT_LOG": self.audit_log,
+        }
+
+    # ---- processes ---------------------------------------------------------------------
+    def _check_tools(self):
+        missing = [n for n, p in self.tools.items() if n != "helm" and not os.path.exists(p)]
+        if missing:
+            raise EnvError(f"missing {', '.join(missing)} (looked in {cache_dir()}); run `make deps`")
+
+    def start_process(self, name, argv, env=None):
+        """Starts `argv` in its own process group, logging to logs/<name>.log."""
+        log_path = self.path("logs", f"{name}.log")
+        log = open(log_path, "ab")
+        try:
+            proc = subprocess.Popen(
+                argv, stdout=log, stderr=subprocess.STDOUT, stdin=subprocess.DEVNULL,
+                start_new_session=True, env=env, cwd=self.dir,
+                preexec_fn=_die_with_parent if self.tied_to_parent else None)
+        except OSError as e:
+            raise EnvError(f"cannot start {name} ({argv[0]}): {e.strerror}") from e
+        finally:
+            log.close()
+        self._popen[name] = proc
+        self.state["processes"][name] = {"pid": proc.pid, "start": process_start_time(proc.pid),
+                                         "argv": argv}
+        self._save()
+        return proc
+
+    def _fail_if_exited(self, name):
+        info = self.state["processes"].get(name)
+        proc = self._popen.get(name)
+        exited = proc.poll() is not None if proc else not pid_alive(info["pid"], info["start"])
+        if exited:
+            tail = ""
+            try:
+                with open(self.path("logs", f"{name}.log"), encoding="utf-8", errors="replace") as f:
+                    lines = [ln.strip() for ln in f.read().splitlines() if ln.strip()]
+                tail = lines[-1][:300] if lines else ""
+            except OSError:
+                pass
+            code = proc.returncode if proc else "?"
+            raise EnvError(f"{name} exited (code {code}) while starting: {tail} "
+                           f"[log: {self.path('logs', name + '.log')}]")
+
+    def wait_ready(self, name, probe, timeout, what):
+        deadline = time.monotonic() + timeout
+        while time.monotonic() < deadline:
+            self._fail_if_exited(name)
+            try:
+                if probe():
+                    return
+            except Exception:  # noqa: BLE001 - not ready yet
+                pass
+            time.sleep(0.1)
+        raise EnvError(f"{name} did not become ready within {timeout}s ({what}); "
+                       f"see {self.path('logs', name + '.log')}")
+
+    def stop_process(self, name, sig=signal.SIGTERM, grace=10.0):
+        info = self.state["processes"].get(name)
+        if not info:
+            return
+        pid, start = info["pid"], info["start"]
+        if pid_alive(pid, start):
+            try:
+                os.killpg(pid, sig)
+            except ProcessLookupError:
+                pass
+            deadline = time.monotonic() + grace
+            while pid_alive(pid, start) and time.monotonic() < deadline:
+                self._reap(name)
+                time.sleep(0.05)
+            if pid_alive(pid, start):
+                try:
+                    os.killpg(pid, signal.SIGKILL)
+                except ProcessLookupError:
+                    pass
+                while pid_alive(pid, start):
+                    self._reap(name)
+                    time.sleep(0.05)
+        self._reap(name)
+        self.state["processes"].pop(name, None)
+        self._popen.pop(name, None)
+        self._save()
+
+    def _reap(self, name):
+        proc = self._popen.get(name)
+        if proc is not None:
+            proc.poll()
+
+    def signal_process(self, name, sig):
+        info = self.state["processes"][name]
+        os.killpg(info["pid"], sig)
+
+    # ---- components --------------------------------------------------------------------
+    def _make_pki(self):
+        pki = self.path("pki")
+        os.makedirs(pki, exist_ok=True)
+
+        def ssl_cmd(*args):
+            res = subprocess.run([self.tools["openssl"], *args], cwd=pki, capture_output=True, text=True)
+            if res.returncode != 0:
+                raise EnvError(f"openssl {args[0]} failed: {res.stderr.strip()}")
+
+        ssl_cmd("req", "-x509", "-newkey", "ec", "-pkeyopt", "ec_paramgen_curve:prime256v1", "-nodes",
+                "-keyout", "ca.key", "-out", "ca.crt", "-days", "3650", "-subj", "/CN=serin-e2e-ca")
+        with open(os.path.join(pki, "server.ext"), "w", encoding="utf-8") as f:
+            f.write("subjectAltName=IP:127.0.0.1,IP:10.96.0.1,DNS:localhost,DNS:kubernetes,"
+                    "DNS:kubernetes.default,DNS:kubernetes.default.svc,"
+                    "DNS:kubernetes.default.svc.cluster.local\n"
+                    "extendedKeyUsage=serverAuth\n")
+        with open(os.path.join(pki, "client.ext"), "w", encoding="utf-8") as f:
+            f.write("extendedKeyUsage=clientAuth\n")
+        for name, subj, ext in (("apiserver", "/CN=kube-apiserver", "server.ext"),
+                                ("admin", "/O=system:masters/CN=admin", "client.ext")):
+            ssl_cmd("req", "-newkey", "ec", "-pkeyopt", "ec_paramgen_curve:prime256v1", "-nodes",
+                    "-keyout", f"{name}.key", "-out", f"{name}.csr", "-subj", subj)
+            ssl_cmd("x509", "-req", "-in", f"{name}.csr", "-CA", "ca.crt", "-CAkey", "ca.key",
+                    "-CAcreateserial", "-out", f"{name}.crt", "-days", "3650", "-extfile", ext)
+        ssl_cmd("genrsa", "-out", "sa.key", "2048")
+        ssl_cmd("rsa", "-in", "sa.key", "-pubout", "-out", "sa.pub")
+
+    def _write_kubeconfig(self):
+        def b64(name):
+            with open(self.path("pki", name), "rb") as f:
+                return base64.b64encode(f.read()).decode()
+
+        cfg = {
+            "apiVersion": "v1", "kind": "Config", "current-context": "serin-e2e",
+            "clusters": [{"name": "serin-e2e", "cluster": {
+                "server": self.server, "certificate-authority-data": b64("ca.crt")}}],
+            "users": [{"name": "admin", "user": {
+                "client-certificate-data": b64("admin.crt"), "client-key-data": b64("admin.key")}}],
+            "contexts": [{"name": "serin-e2e", "context": {"cluster": "serin-e2e", "user": "admin"}}],
+        }
+        with open(self.kubeconfig, "w", encoding="utf-8") as f:
+            json.dump(cfg, f, indent=1)
+        os.chmod(self.kubeconfig, 0o600)
+
+    def _write_audit_policy(self):
+        # Reads are not logged; every write is, at Metadata level, so tests can count writes
+        # by user agent.
+        with open(self.path("audit-policy.yaml"), "w", encoding="utf-8") as f:
+            f.write("apiVersion: audit.k8s.io/v1\nkind: Policy\nomitStages: [RequestReceived]\n"
+                    "rules:\n- level: None\n  verbs: [get, list, watch]\n- level: Metadata\n")
+
+    def _write_kwok_stages(self):
+        """KWOK's own stages, with one change: a pod labelled for the failure stage never
+        becomes Ready. The module's pod-ready stage is limited to unlabelled pods, and a copy
+        of it moves labelled pods to Running with Ready=False, where the chaos stage fails
+        them (then their ReplicaSet replaces them: a crash loop)."""
+        with open(self.tools["kwok-stages"], encoding="utf-8") as f:
+            docs = re.split(r"(?m)^---\s*$", f.read())
+        out = []
+        for doc in docs:
+            if not re.search(r"(?m)^  name: pod-ready\s*$", doc):
+                out.append(doc)
+                continue
+            anchor = "    matchExpressions:\n"
+            if anchor not in doc:
+                raise EnvError("KWOK pod-ready stage has no matchExpressions; stage format changed")
+            ready = doc.replace(anchor, anchor + f"    - key: '.metadata.labels[\"{FAILURE_LABEL}\"]'\n"
+                                "      operator: 'DoesNotExist'\n", 1)
+            unready = doc.replace(anchor, anchor + f"    - key: '.metadata.labels[\"{FAILURE_LABEL}\"]'\n"
+                                  "      operator: 'In'\n      values:\n      - 'true'\n", 1)
+            unready = re.sub(r"(?m)^  name: pod-ready\s*$", "  name: pod-start-unready", unready)
+            count = 0
+            for cond in ("Ready", "ContainersReady"):
+                unready, n = re.subn(r'status: "True"(\s+)type: ' + cond + r"\b",
+                                     r'status: "False"\1type: ' + cond, unready)
+                count += n
+            unready, n = re.subn(r"ready: true", "ready: false", unready, count=1)
+            if count != 2 or n != 1:
+                raise EnvError("KWOK pod-ready stage template changed; cannot derive pod-start-unready")
+            out.extend([ready, unready])
+        with open(self.path("kwok-stages.yaml"), "w", encoding="utf-8") as f:
+            f.write("\n---\n".join(d.strip("\n") for d in out) + "\n")
+
+    def _http_ok(self, url, ssl_ctx=None):
+        with urllib.request.urlopen(url, timeout=2, context=ssl_ctx) as r:
+            return r.status == 200
+
+    def start_etcd(self):
+        p = self.state["ports"]
+        self.start_process("etcd", [
+            self.tools["etcd"], "--name", "default", "--data-dir", self.path("etcd"),
+            "--listen-client-urls", self.etcd_url, "--advertise-client-urls", self.etcd_url,
+            "--listen-peer-urls", f"http://127.0.0.1:{p['etcd_peer']}",
+            "--initial-advertise-peer-urls", f"http://127.0.0.1:{p['etcd_peer']}",
+            "--initial-cluster", f"default=http://127.0.0.1:{p['etcd_peer']}",
+            "--listen-metrics-urls", f"http://127.0.0.1:{p['etcd_metrics']}",
+            "--log-level", "warn", "--quota-backend-bytes", str(2 * 1024**3)])
+        self.wait_ready("etcd", lambda: self._http_ok(f"http://127.0.0.1:{p['etcd_metrics']}/health"),
+                        30, "GET /health")
+
+    def start_apiserver(self):
+        pki = self.path("pki")
+        self.start_process("kube-apiserver", [
+            self.tools["kube-apiserver"], f"--etcd-servers={self.etcd_url}",
+            "--bind-address=127.0.0.1", "--advertise-address=127.0.0.1",
+            f"--secure-port={self.state['ports']['apiserver']}",
+            f"--tls-cert-file={pki}/apiserver.crt", f"--tls-private-key-file={pki}/apiserver.key",
+            f"--client-ca-file={pki}/ca.crt",
+            "--service-account-issuer=https://kubernetes.default.svc.cluster.local",
+            f"--service-account-key-file={pki}/sa.pub",
+            f"--service-account-signing-key-file={pki}/sa.key",
+            "--service-cluster-ip-range=10.96.0.0/16", "--authorization-mode=RBAC",
+            "--endpoint-reconciler-type=none", "--allow-privileged=true",
+            f"--audit-policy-file={self.path('audit-policy.yaml')}",
+            f"--audit-log-path={self.audit_log}", "--audit-log-format=json",
+            "--audit-log-maxsize=0", f"--cert-dir={self.path('apiserver-certs')}",
+            "--max-requests-inflight=1000", "--max-mutating-requests-inflight=500", "-v=0"])
+        ctx = self.client().ctx
+        self.wait_ready("kube-apiserver", lambda: self._http_ok(self.server + "/readyz", ctx), 90,
+                        "GET /readyz")
+
+    def start_controller_manager(self):
+        pki = self.path("pki")
+        self.start_process("kube-controller-manager", [
+            self.tools["kube-controller-manager"], f"--kubeconfig={self.kubeconfig}",
+            "--leader-elect=false", f"--service-account-private-key-file={pki}/sa.key",
+            f"--root-ca-file={pki}/ca.crt", "--bind-address=127.0.0.1",
+            f"--secure-port={self.state['ports']['controller_manager']}",
+            f"--cert-dir={self.path('kcm-certs')}", "--kube-api-qps=200", "--kube-api-burst=400",
+            "--controllers=*,-nodeipam,-cloud-node-lifecycle,-service-lb-controller,-route",
+            "--concurrent-replicaset-syncs=10", "-v=0"])
+
+    def start_scheduler(self):
+        self.start_process("kube-scheduler", [
+            self.tools["kube-scheduler"], f"--kubeconfig={self.kubeconfig}", "--leader-elect=false",
+            "--bind-address=127.0.0.1", f"--secure-port={self.state['ports']['scheduler']}",
+            f"--cert-dir={self.path('scheduler-certs')}", "--kube-api-qps=200",
+            "--kube-api-burst=400", "-v=0"])
+
+    def start_kwok(self):
+        self.start_process("kwok", [
+            self.tools["kwok"], f"--kubeconfig={self.kubeconfig}",
+            f"--config={self.path('kwok-stages.yaml')}", "--manage-all-nodes=true",
+            "--node-ip=127.0.0.1", "--node-lease-duration-seconds=40", "--v=WARN"])
+
+    def start_fixture(self):
+        self.start_process("fixture", [
+            sys.executable, os.path.join(HERE, "fixture", "traffic.py"),
+            "--server", self.server, "--pki", self.path("pki"),
+            "--listen", f"127.0.0.1:{self.state['ports']['fixture']}"])
+        self.wait_ready("fixture", lambda: self._http_ok(self.fixture_url + "/healthz"), 30,
+                        "GET /healthz")
+
+    def start_prometheus(self):
+        cfg = self.path("prometheus.yml")
+        with open(cfg, "w", encoding="utf-8") as f:
+            f.write("global:\n  scrape_interval: 1s\n  evaluation_interval: 1s\n"
+                    "scrape_configs:\n- job_name: traffic\n  static_configs:\n"
+                    f"  - targets: ['127.0.0.1:{self.state['ports']['fixture']}']\n")
+            for extra in self.state.get("extra_scrape_targets", []):
+                f.write(f"- job_name: {extra['job']}\n  static_configs:\n"
+                        f"  - targets: ['{extra['target']}']\n")
+        self.start_process("prometheus", [
+            self.tools["prometheus"], f"--config.file={cfg}",
+            f"--web.listen-address=127.0.0.1:{self.state['ports']['prometheus']}",
+            f"--storage.tsdb.path={self.path('prometheus-data')}",
+            "--storage.tsdb.retention.time=1d", "--web.enable-lifecycle", "--log.level=warn"])
+        self.wait_ready("prometheus", lambda: self._http_ok(self.prometheus_url + "/-/ready"), 30,
+                        "GET /-/ready")
+
+    def _create_nodes(self):
+        c = self.client()
+        for i in range(NODE_COUNT):
+            name = f"kwok-node-{i}"
+            resources = {"cpu": "32", "memory": "256Gi", "pods": "110"}
+            node = {
+                "apiVersion": "v1", "kind": "Node",
+                "metadata": {"name": name, "annotations": {"kwok.x-k8s.io/node": "fake",
+                                                           "node.alpha.kubernetes.io/ttl": "0"},
+                             "labels": {"type": "kwok", "kubernetes.io/hostname": name,
+                                        "kubernetes.io/os": "linux"}},
+                "spec": {},
+                "status": {"allocatable": resources, "capacity": resources},
+            }
+            try:
+                c.create("nodes", None, node)
+            except kubeapi.ApiError as e:
+                if e.status != 409:
+                    raise
+
+        def nodes_ready():
+            nodes = c.list("nodes")["items"]
+            ready = [n for n in nodes if any(
+                cond["type"] == "Ready" and cond["status"] == "True"
+                for cond in n.get("status", {}).get("conditions", []))
+                and not n.get("spec", {}).get("taints")]
+            return len(ready) == NODE_COUNT
+
+        self.wait_ready("kwok", nodes_ready, 60, f"{NODE_COUNT} nodes Ready and untainted")
+
+    def _install_istio_crds(self):
+        self.kubectl("apply", "--server-side", "-f", self.tools["istio-crds"])
+        self.kubectl("wait", "--for=condition=Established", "--timeout=60s",
+                     "crd/virtualservices.networking.istio.io", "crd/destinationrules.networking.istio.io")
+
+    # ---- up / down ---------------------------------------------------------------------
+    def up(self):
+        self._check_tools()
+        if os.path.exists(self.state_file):
+            try:
+                existing = LocalEnv.load(self.dir)
+                if any(pid_alive(i["pid"], i["start"]) for i in existing.state["processes"].values()):
+                    raise EnvError(f"an environment is already running in {self.dir}; "
+                                   f"stop it first (make demo-down / localenv.py down --dir {self.dir})")
+            except (ValueError, KeyError):
+                pass
+        if os.path.isdir(self.dir):
+            shutil.rmtree(self.dir)
+        os.makedirs(self.path("logs"))
+        ports = self.state["ports"]
+        for name in ("etcd_client", "etcd_peer", "etcd_metrics", "apiserver", "controller_manager",
+                     "scheduler", "prometheus", "fixture"):
+            ports[name] = free_port()
+        self._save()
+        started = time.monotonic()
+        self._make_pki()
+        self._write_kubeconfig()
+        self._write_audit_policy()
+        self._write_kwok_stages()
+        self.start_etcd()
+        self.start_apiserver()
+        self.start_controller_manager()
+        self.start_scheduler()
+        self.start_kwok()
+        self._create_nodes()
+        self._install_istio_crds()
+        self.start_fixture()
+        self.start_prometheus()
+        self.state["up_seconds"] = round(time.monotonic() - started, 1)
+        self._save()
+
+    def down(self):
+        # Reverse order of start; the fixture and kwok before the API server they talk to.
+        order = ["prometheus", "fixture", "kwok", "kube-scheduler", "kube-controller-manager",
+                 "kube-apiserver", "etcd"]
+        names = [n for n in order if n in self.state["processes"]]
+        names += [n for n in list(self.state["processes"]) if n not in names]
+        for name in names:
+            self.stop_process(name)
+
+
+def main(argv):
+    ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    ap.add_argument("verb", choices=["up", "down", "env"])
+    ap.add_argument("--dir", default=os.environ.get("SERIN_E2E_DIR", DEFAULT_DEMO_DIR),
+                    help="state directory (default: .e2e/demo in the repository)")
+    args = ap.parse_args(argv)
+    try:
+        if args.verb == "up":
+            env = LocalEnv(args.dir)
+            signal.signal(signal.SIGTERM, lambda *_: (_ for _ in ()).throw(KeyboardInterrupt()))
+            try:
+                env.up()
+            except BaseException:
+                env.down()
+                raise
+            print(f"environment up in {env.state['up_seconds']} s; state in {env.dir}")
+            for k, v in env.exports().items():
+                print(f"  {k}={v}")
+        elif args.verb == "env":
+            env = LocalEnv.load(args.dir)
+            for k, v in env.exports().items():
+                print(f"export {k}={v}")
+        else:
+            if not os.path.exists(os.path.join(args.dir, "state.json")):
+                print(f"nothing running in {args.dir}")
+                return 0
+            env = LocalEnv.load(args.dir)
+            env.down()
+            print(f"environment in {env.dir} stopped")
+    except EnvError as e:
+        print(f"localenv: {e}", file=sys.stderr)
+        return 1
+    except KeyboardInterrupt:
+        print("localenv: interrupted; everything started was stopped", file=sys.stderr)
+        return 130
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main(sys.argv[1:]))
