@@ -3,6 +3,8 @@
 #ifndef SERIN_COMMON_CLOCK_H_
 #define SERIN_COMMON_CLOCK_H_
 
+#include <chrono>
+
 #include "absl/time/clock.h"
 #include "absl/time/time.h"
 
@@ -19,6 +21,15 @@ class Clock {
 class RealClock final : public Clock {
  public:
   absl::Time now() const override { return absl::Now(); }
+};
+
+// A clock that never jumps: absl::Time values measured on the steady clock from an
+// arbitrary origin. For intervals that must not be fooled by wall-clock changes (leases).
+class MonotonicClock final : public Clock {
+ public:
+  absl::Time now() const override {
+    return absl::UnixEpoch() + absl::FromChrono(std::chrono::steady_clock::now().time_since_epoch());
+  }
 };
 
 }  // namespace serin
