@@ -100,6 +100,17 @@ std::optional<std::string> WorkQueue::get() {
   }
 }
 
+std::optional<std::string> WorkQueue::tryGet() {
+  std::lock_guard<std::mutex> lock(mu_);
+  if (!shutting_down_) promoteDueLocked(clock_.now());
+  if (queue_.empty()) return std::nullopt;
+  std::string key = std::move(queue_.front());
+  queue_.pop_front();
+  dirty_.erase(key);
+  processing_.insert(key);
+  return key;
+}
+
 void WorkQueue::done(const std::string& key) {
   std::lock_guard<std::mutex> lock(mu_);
   processing_.erase(key);

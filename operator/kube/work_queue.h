@@ -43,6 +43,8 @@ class WorkQueue {
 
   // The next key to process; waits for one. nullopt once shut down and drained.
   std::optional<std::string> get();
+  // Like get() but never waits: nullopt when no key is ready now.
+  std::optional<std::string> tryGet();
   // The worker is finished with `key` (always call it after get()).
   void done(const std::string& key);
 

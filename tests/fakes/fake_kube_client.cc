@@ -144,6 +144,13 @@ void FakeKubeClient::compact() {
   history_.clear();
 }
 
+void FakeKubeClient::blockWatches(bool blocked) {
+  std::lock_guard<std::mutex> lock(mu_);
+  watches_blocked_ = blocked;
+  ++watch_epoch_;
+  changed_.notify_all();
+}
+
 void FakeKubeClient::closeWatches() {
   std::lock_guard<std::mutex> lock(mu_);
   ++watch_epoch_;
@@ -313,6 +320,7 @@ absl::Status FakeKubeClient::watch(const Resource& resource, const kube::WatchOp
   if (!options.resource_version.empty()) from = std::stoll(options.resource_version);
   std::unique_lock<std::mutex> lock(mu_);
   RETURN_IF_ERROR(injected("watch", resource.plural));
+  if (watches_blocked_) return absl::UnavailableError("fake watch: connection refused");
   if (from < compacted_rv_) {
     nlohmann::json status = {{"kind", "Status"}, {"code", 410}, {"reason", "Expired"},
                              {"message", "too old resource version"}};

@@ -61,6 +61,8 @@ class FakeKubeClient final : public kube::KubeClient {
   void failNext(std::string verb, std::string plural, absl::Status status, int times = 1);
   // Forgets watch history up to the current version: watches from older versions get 410.
   void compact();
+  // While blocked, every watch fails at once with Unavailable (a broken connection).
+  void blockWatches(bool blocked);
   // Ends every open watch (as an API server restart would).
   void closeWatches();
   void setFence(const kube::WriteFence* fence);
@@ -89,6 +91,7 @@ class FakeKubeClient final : public kube::KubeClient {
   int64_t compacted_rv_ = 0;
   int64_t uid_ = 0;
   int64_t watch_epoch_ = 0;
+  bool watches_blocked_ = false;
   std::vector<Action> actions_;
   struct Failure {
     std::string verb, plural;
