@@ -230,9 +230,10 @@ class Lexer {
         continue;
       }
       auto is_digit = [base](char d) { return base == 10 ? isDigit(d) : isHexDigit(d); };
-      size_t first_digit = base == 10 ? 0 : 2;
-      bool between =
-          i > first_digit && i + 1 < text.size() && is_digit(text[i - 1]) && is_digit(text[i + 1]);
+      // Between two digits, or right after a base prefix (0x_1F), as in Go.
+      bool after_prefix = base != 10 && i == 2;
+      bool between = i + 1 < text.size() && is_digit(text[i + 1]) &&
+                     (after_prefix || (i > 0 && is_digit(text[i - 1])));
       if (!between) return malformedNumber(start);
     }
     if (is_float) {
@@ -287,6 +288,7 @@ class Lexer {
         ++pos_;
         continue;
       }
+      if (pos_ + 1 >= source_.size()) return error(start, "unterminated string");
       if (absl::Status s = lexEscape(token.string_value); !s.ok()) return s;
     }
   }
@@ -331,7 +333,6 @@ class Lexer {
       case 'U':
         break;
       default:
-        if (pos_ > source_.size()) return error(start, "unterminated string");
         return error(start, "unknown escape sequence in string");
     }
     size_t count = c == 'x' ? 2 : c == 'u' ? 4 : 8;

@@ -84,8 +84,8 @@ absl::StatusOr<NodePtr> Parser::parseExpression() {
   ASSIGN_OR_RETURN(NodePtr condition, parseBinary(0));
   if (!current().isOperator("?")) return condition;
   const Token& question = current();
-  advance();
   RETURN_IF_ERROR(descend());
+  advance();
   Nesting nesting(depth_);
   ASSIGN_OR_RETURN(NodePtr then_branch, parseExpression());
   RETURN_IF_ERROR(expectClosing(":", question));
@@ -108,8 +108,8 @@ absl::StatusOr<NodePtr> Parser::parseBinary(int min_precedence) {
     if (!op->refusal.empty()) return error(op_token, op->refusal);
     if (negated && op->precedence != 20) return unexpected();
     SourceSpan op_span{op_token.span.begin, tokens_[pos_ + width - 1].span.end};
-    for (size_t i = 0; i < width; ++i) advance();
     RETURN_IF_ERROR(descend());
+    for (size_t i = 0; i < width; ++i) advance();
     Nesting nesting(depth_);
     int next = op->right_associative ? op->precedence : op->precedence + 1;
     ASSIGN_OR_RETURN(NodePtr right, parseBinary(next));
@@ -138,8 +138,8 @@ absl::StatusOr<NodePtr> Parser::parseUnary() {
   }
   if (!op) return parsePostfix();
   size_t begin = token.span.begin;
-  advance();
   RETURN_IF_ERROR(descend());
+  advance();
   Nesting nesting(depth_);
   ASSIGN_OR_RETURN(NodePtr operand, parseBinary(precedence));
   return make<UnaryNode>(spanFrom(begin), *op, std::move(operand));
@@ -184,8 +184,8 @@ absl::StatusOr<NodePtr> Parser::parsePostfix() {
 // '[' expression ']' | '[' [expression] ':' [expression] ']'; current() is '['.
 absl::StatusOr<NodePtr> Parser::parseIndex(size_t begin, NodePtr object, bool optional) {
   const Token& bracket = current();
-  advance();
   RETURN_IF_ERROR(descend());
+  advance();
   Nesting nesting(depth_);
   NodePtr from;
   if (!current().isOperator(":")) {

@@ -34,8 +34,8 @@ absl::StatusOr<NodePtr> Parser::parsePrimary() {
       break;
   }
   if (token.isOperator("(")) {
-    advance();
     RETURN_IF_ERROR(descend());
+    advance();
     Nesting nesting(depth_);
     ASSIGN_OR_RETURN(NodePtr inner, parseExpression());
     RETURN_IF_ERROR(expectClosing(")", token));
@@ -98,8 +98,8 @@ absl::StatusOr<NodePtr> Parser::parseCall() {
   if (builtin == nullptr) return error(name, strCat("unknown function '", name.text, "'"));
   advance();
   const Token& paren = current();
-  advance();
   RETURN_IF_ERROR(descend());
+  advance();
   Nesting nesting(depth_);
   std::vector<NodePtr> args;
   bool has_closure = false;
@@ -140,7 +140,7 @@ absl::Status Parser::checkArity(const Token& name, const Builtin& builtin, size_
   } else if (low == high) {
     expected = strCat(low, low == 1 ? " argument" : " arguments");
   } else {
-    expected = strCat(low, " to ", high, " arguments");
+    expected = strCat(low, high == low + 1 ? " or " : " to ", high, " arguments");
   }
   if (builtin.closure == Builtin::Closure::kRequired) {
     expected += " (a list and a predicate such as {# > 0})";
@@ -171,8 +171,8 @@ absl::StatusOr<NodePtr> Parser::parseClosure() {
 // array := '[' [ expression { ',' expression } [','] ] ']'
 absl::StatusOr<NodePtr> Parser::parseArray() {
   const Token& bracket = current();
-  advance();
   RETURN_IF_ERROR(descend());
+  advance();
   Nesting nesting(depth_);
   std::vector<NodePtr> elements;
   while (!current().isOperator("]")) {
@@ -192,8 +192,8 @@ absl::StatusOr<NodePtr> Parser::parseArray() {
 // key := name | string
 absl::StatusOr<NodePtr> Parser::parseMap() {
   const Token& brace = current();
-  advance();
   RETURN_IF_ERROR(descend());
+  advance();
   Nesting nesting(depth_);
   std::vector<MapNode::Entry> entries;
   std::set<std::string, std::less<>> seen;
