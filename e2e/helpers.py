@@ -83,5 +83,31 @@ def seed_success_rate_query(service_name, window="5m"):
             f'sum(rate(http_requests_total{{\n  service="{service_name}"\n}}[{window}]))')
 
 
+def build_dir():
+    import os
+    return os.environ.get("SERIN_BUILD_DIR",
+                          os.path.join(os.path.dirname(os.path.dirname(os.path.abspath(__file__))), "build"))
+
+
+def built(*parts):
+    """Path of a binary of the CMake build (SERIN_BUILD_DIR, default build/)."""
+    import os
+    path = os.path.join(build_dir(), *parts)
+    if not os.path.exists(path):
+        raise FileNotFoundError(f"{path} is not built; run `make build`")
+    return path
+
+
+def audit_entries(env):
+    """The API server's audit log (writes only, per the environment's policy)."""
+    out = []
+    with open(env.audit_log, encoding="utf-8") as f:
+        for line in f:
+            line = line.strip()
+            if line:
+                out.append(json.loads(line))
+    return out
+
+
 def now():
     return time.monotonic()

@@ -27,6 +27,8 @@ class ApiError(Exception):
 RESOURCES = {
     "pods": ("", "v1", "pods", True),
     "services": ("", "v1", "services", True),
+    "configmaps": ("", "v1", "configmaps", True),
+    "secrets": ("", "v1", "secrets", True),
     "nodes": ("", "v1", "nodes", False),
     "namespaces": ("", "v1", "namespaces", False),
     "events": ("", "v1", "events", True),

@@ -482,6 +482,23 @@ class LocalEnv:
         self.kubectl("wait", "--for=condition=Established", "--timeout=60s",
                      "crd/virtualservices.networking.istio.io", "crd/destinationrules.networking.istio.io")
 
+    def restart_apiserver(self, down_seconds=0.0):
+        """Stops kube-apiserver and starts it again on the same port with the same data."""
+        self.stop_process("kube-apiserver")
+        time.sleep(down_seconds)
+        self.start_apiserver()
+
+    def etcd_compact(self):
+        """Compacts etcd at its current revision (through etcd's JSON gateway); returns it."""
+        def post(path, body):
+            req = urllib.request.Request(self.etcd_url + path, data=json.dumps(body).encode(),
+                                         headers={"Content-Type": "application/json"})
+            with urllib.request.urlopen(req, timeout=10) as r:
+                return json.load(r)
+        rev = int(post("/v3/kv/range", {"key": base64.b64encode(b"/").decode()})["header"]["revision"])
+        post("/v3/kv/compaction", {"revision": str(rev), "physical": True})
+        return rev
+
     # ---- up / down ---------------------------------------------------------------------
     def up(self):
         self._check_tools()
