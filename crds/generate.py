@@ -39,7 +39,9 @@ DURATION_PATTERN = "^" + _GO_DURATION + "$"
 TEMPLATED_DURATION_PATTERN = "^(" + _GO_DURATION + "|" + _ARG_PLACEHOLDER + ")$"
 # A pause duration may also be a bare number of seconds written as a string ("30").
 PAUSE_DURATION_PATTERN = "^([0-9]+|([0-9]*\\.?[0-9]+" + _UNITS + ")+)$"
-TEMPLATED_INT_PATTERN = "^(-?[0-9]+|" + _ARG_PLACEHOLDER + ")$"
+# A count or limit written as a string: a number, or an argument placeholder.
+TEMPLATED_COUNT_PATTERN = "^([0-9]+|" + _ARG_PLACEHOLDER + ")$"
+TEMPLATED_FAILURE_LIMIT_PATTERN = "^(-1|[0-9]+|" + _ARG_PLACEHOLDER + ")$"
 PERCENT_OR_INT_PATTERN = "^[0-9]+%?$"
 
 
@@ -98,7 +100,7 @@ def unsupported(what, kind="object"):
     """An Argo field serin refuses. It keeps Argo's JSON type (CEL can only see typed fields)
     but not its contents: whatever is inside, the rule naming the field is what the user
     sees."""
-    desc = f"Argo Rollouts' {what}. Not supported by serin: an object that sets it is rejected."
+    desc = f"Argo Rollouts' {what}. Not supported by serin: setting it is rejected."
     if kind == "object":
         return {"type": "object", "x-kubernetes-preserve-unknown-fields": True, "description": desc}
     if kind == "array":  # of objects
@@ -617,8 +619,9 @@ def metric_provider():
 
 
 def limit(desc, minimum=0):
+    pattern = TEMPLATED_FAILURE_LIMIT_PATTERN if minimum < 0 else TEMPLATED_COUNT_PATTERN
     return int_or_string(desc + ' A number, or a string holding one or an argument ("{{args.limit}}").',
-                         minimum=minimum, pattern=TEMPLATED_INT_PATTERN)
+                         minimum=minimum, pattern=pattern)
 
 
 def metric():
@@ -717,7 +720,7 @@ def crd(group, kind, plural, short, scope, schema, columns, subresources=None):
     return {
         "apiVersion": "apiextensions.k8s.io/v1",
         "kind": "CustomResourceDefinition",
-        "metadata": {"name": f"{plural}.{group}"},
+        "metadata": {"name": f"{plural}.{group}", "labels": {"app.kubernetes.io/part-of": "serin"}},
         "spec": {
             "group": group,
             "names": {"kind": kind, "listKind": kind + "List", "plural": plural,

@@ -12,6 +12,7 @@ import os
 import subprocess
 import sys
 import tempfile
+import time
 import uuid
 
 import pytest
@@ -28,10 +29,25 @@ PLURALS = ["rollouts", "analysistemplates", "clusteranalysistemplates", "analysi
 DELETE = object()  # marks a field to remove in a mutation
 
 
-def install_crds(env, directory, group):
-    env.kubectl("apply", "--server-side", "--force-conflicts", "-f", directory)
-    env.kubectl("wait", "--for=condition=Established", "--timeout=60s",
-                *[f"crd/{p}.{group}" for p in PLURALS])
+def install_crds(env, directory, group, kubectl=None):
+    kubectl = kubectl or env.kubectl
+    kubectl("apply", "--server-side", "--force-conflicts", "-f", directory)
+    wait_established(kubectl, [f"{p}.{group}" for p in PLURALS])
+
+
+def wait_established(kubectl, crds, timeout=60):
+    # Not `kubectl wait`: right after creation a CRD has no status.conditions yet, and
+    # `kubectl wait --for=condition=...` fails on that instead of waiting.
+    jsonpath = '{.status.conditions[?(@.type=="Established")].status}'
+    deadline = time.monotonic() + timeout
+    pending = list(crds)
+    while pending:
+        pending = [c for c in pending
+                   if kubectl("get", "crd", c, "-o", f"jsonpath={jsonpath}", check=False).stdout.strip() != "True"]
+        if pending and time.monotonic() > deadline:
+            raise AssertionError(f"CRDs not Established after {timeout}s: {pending}")
+        if pending:
+            time.sleep(0.2)
 
 
 @pytest.fixture(scope="module")
@@ -217,7 +233,7 @@ def full_analysis_template(name, kind="AnalysisTemplate"):
              "provider": {"prometheus": {"query": "sum(rate(errors_total[1m]))",
                                          # Argo's Go client writes these empty objects.
                                          "authentication": {"sigv4": {}, "oauth2": {}}}}},
-            {"name": "no-limit", "failureLimit": -1, "successCondition": "result > 0",
+            {"name": "no-limit", "failureLimit": "-1", "successCondition": "result > 0",
              "provider": {"prometheus": {"query": "vector(1)"}}},
         ],
         "dryRun": [{"metricName": "errors"}],
@@ -627,6 +643,8 @@ TEMPLATE_CASES = [
     ("interval-number", {f"{M}.interval": 60}, [f"{M}.interval", wrong_type("string")]),
     ("failureLimit-word", {f"{M}.failureLimit": "three"}, [f"{M}.failureLimit", "should match"]),
     ("failureLimit-below-minus-one", {f"{M}.failureLimit": -2}, [f"{M}.failureLimit", "greater than or equal to -1"]),
+    ("failureLimit-string-below-minus-one", {f"{M}.failureLimit": "-2"}, [f"{M}.failureLimit", "should match"]),
+    ("inconclusiveLimit-string-negative", {f"{M}.inconclusiveLimit": "-1"}, [f"{M}.inconclusiveLimit", "should match"]),
     ("consecutiveErrorLimit-negative", {f"{M}.consecutiveErrorLimit": -1},
      [f"{M}.consecutiveErrorLimit", "greater than or equal to 0"]),
     ("count-without-interval", {f"{M}.interval": DELETE, f"{M}.count": 5},
@@ -838,9 +856,7 @@ def test_crds_for_another_group_work(env):
         res = run_generator("--group", group, "--out", d)
         assert res.returncode == 0, res.stderr
         try:
-            kubectl("apply", "--server-side", "-f", d)
-            kubectl("wait", "--for=condition=Established", "--timeout=60s",
-                    *[f"crd/{p}.{group}" for p in PLURALS])
+            install_crds(env, d, group, kubectl)
             other_ns = unique_namespace(env, "crd-group")
             obj = base_canary("other-group")
             obj["apiVersion"] = f"{group}/v1alpha1"
