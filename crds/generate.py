@@ -128,15 +128,14 @@ def exactly_one(fields, message):
     return {"rule": rule, "message": message}
 
 
-# Bounds on lists that carry CEL rules. The API server estimates a rule's worst-case cost
-# from the largest list a request could hold and refuses the CRD if that exceeds its budget;
-# these bounds are far above any real use and keep the estimate within it.
-MAX_STEPS = 100
-MAX_METRICS = 100
-MAX_ARGS = 100
-MAX_TEMPLATES = 20
-MAX_SELECTOR_LABELS = 64
-LABEL_VALUE_MAX = 63  # Kubernetes' own limit on a label value
+# Bounds that keep CEL rules within the API server's cost budget. It estimates a rule's
+# worst-case cost from the largest list or map a request could hold (and the longest string)
+# and refuses the whole CRD when that exceeds the budget. Each bound below is needed (the CRD
+# is refused without it) and far above real use; lists without such a need stay unbounded,
+# as in Argo.
+MAX_METRICS = 100          # for the prometheus authentication rules, evaluated per metric
+MAX_SELECTOR_LABELS = 64   # for the selector-matches-template rule, which walks matchLabels
+LABEL_VALUE_MAX = 63       # the same rule compares values; 63 is Kubernetes' own limit
 
 
 def list_map(key):
@@ -266,14 +265,13 @@ def template_refs():
              "clusterScope": boolean("Look up a ClusterAnalysisTemplate instead of an "
                                      "AnalysisTemplate in the Rollout's namespace.")},
             required=["templateName"]),
-        minItems=1, maxItems=MAX_TEMPLATES)
+        minItems=1)
 
 
 def rollout_analysis(desc, background=False):
     props = {
         "templates": template_refs(),
-        "args": array("Arguments for the templates.", rollout_argument(), maxItems=MAX_ARGS,
-                      **list_map("name")),
+        "args": array("Arguments for the templates.", rollout_argument(), **list_map("name")),
         "dryRun": dry_run_list(),
         "measurementRetention": measurement_retention_list(),
         "analysisRunMetadata": unsupported("analysisRunMetadata (labels and annotations for runs)"),
@@ -405,7 +403,7 @@ def canary_strategy():
             "canaryService": string("Service that serin points at the canary pods only."),
             "stableService": string("Service that serin points at the stable pods only."),
             "steps": array("The steps, run in order. Without steps a new version is promoted at once.",
-                           canary_step(), maxItems=MAX_STEPS),
+                           canary_step()),
             "trafficRouting": traffic_routing(),
             "analysis": rollout_analysis(
                 "Background analysis: runs from startingStep until the rollout completes; its failure "
@@ -613,8 +611,9 @@ def metric_provider():
         "Where the measurement comes from: exactly one provider.",
         props,
         rules=[forbid(p, f"provider {p} is not supported by serin yet") for p in UNSUPPORTED_PROVIDERS]
-        # With every other provider rejected above, "exactly one" is "prometheus is set".
-        + [{"rule": "has(self.prometheus)",
+        # With every other provider rejected above, "exactly one" reduces to "at least one":
+        # a metric naming only an unsupported provider gets just that provider's message.
+        + [{"rule": " || ".join(f"has(self.{p})" for p in ["prometheus"] + UNSUPPORTED_PROVIDERS),
             "message": "a metric needs exactly one provider (serin supports prometheus)"}])
 
 
@@ -656,8 +655,7 @@ def metric():
 
 def analysis_common_props():
     return {
-        "args": array("Arguments of the analysis.", template_argument(), maxItems=MAX_ARGS,
-                      **list_map("name")),
+        "args": array("Arguments of the analysis.", template_argument(), **list_map("name")),
         "metrics": array("The metrics to measure.", metric(), minItems=1, maxItems=MAX_METRICS,
                          **list_map("name")),
         "dryRun": dry_run_list(),
