@@ -2,6 +2,8 @@
 // with InvalidArgument. Also a property test: random bytes never crash compile().
 #include <gtest/gtest.h>
 
+#include <pthread.h>
+
 #include <random>
 #include <string>
 #include <vector>
@@ -149,6 +151,48 @@ TEST(LimitsTest, InvalidUtf8) {
   EXPECT_EQ(compileError("result[0] >= \xC3\x28", Limits{}), "line 1, column 14: invalid UTF-8");
   EXPECT_EQ(compileError(std::string("a\0b", 3), Limits{}),
             "line 1, column 2: unexpected control character U+0000");
+}
+
+// Runs `job` on a thread whose stack is `bytes` big, so a recursion the limits failed to
+// bound would crash the test instead of passing on a roomy main stack.
+void runWithStack(size_t bytes, void (*job)()) {
+  pthread_attr_t attributes;
+  ASSERT_EQ(pthread_attr_init(&attributes), 0);
+  ASSERT_EQ(pthread_attr_setstacksize(&attributes, bytes), 0);
+  pthread_t thread;
+  auto trampoline = [](void* arg) -> void* {
+    reinterpret_cast<void (*)()>(arg)();
+    return nullptr;
+  };
+  ASSERT_EQ(pthread_create(&thread, &attributes, trampoline, reinterpret_cast<void*>(job)), 0);
+  pthread_join(thread, nullptr);
+  pthread_attr_destroy(&attributes);
+}
+
+// The deepest expressions the default limits accept compile, evaluate and are destroyed
+// on a 2 MiB stack (glibc's default is 8 MiB); the hostile ones are refused there too.
+TEST(LimitsTest, DeepestLegalExpressionsFitASmallStack) {
+  runWithStack(2 * 1024 * 1024, [] {
+    Environment vars = standardEnvironment();
+    const std::vector<std::string> deepest = {
+        "1" + repeat(" + 1", 510),
+        "t" + repeat(" && t", 510),
+        repeat("!", 127) + "t",
+        repeat("-", 127) + "1",
+        repeat("(", 128) + "1" + repeat(")", 128),
+        repeat("[", 127) + repeat("]", 127),
+        repeat("len([", 63) + "1" + repeat("])", 63),
+        repeat("any(l, {", 42) + "true" + repeat("})", 42),
+        "n" + repeat("?.a", 400),
+    };
+    for (const std::string& source : deepest) {
+      absl::StatusOr<Program> program = Program::compile(source);
+      EXPECT_TRUE(program.ok()) << source.substr(0, 30) << ": " << program.status().message();
+      if (program.ok()) EXPECT_TRUE(program->evaluate(vars).ok()) << source.substr(0, 30);
+    }
+    std::string hostile = repeat("(", 100000) + "1" + repeat(")", 100000);
+    EXPECT_FALSE(Program::compile(hostile, bigSource()).ok());
+  });
 }
 
 absl::Status evaluateError(const std::string& source, const Environment& vars,
