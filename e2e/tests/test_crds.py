@@ -428,7 +428,8 @@ def test_examples_are_accepted(env, ns):
     assert sorted(names) == sorted([f"rollout.{GROUP}/checkout", f"rollout.{GROUP}/payments",
                                     f"rollout.{GROUP}/inventory", f"analysistemplate.{GROUP}/success-rate"])
     payments = get_json(env, ex_ns, "rollouts", "payments")
-    assert payments["spec"]["strategy"]["canary"]["trafficRouting"]["istio"]["destinationRule"]["canarySubsetName"] == "canary"
+    istio = payments["spec"]["strategy"]["canary"]["trafficRouting"]["istio"]
+    assert istio["destinationRule"]["canarySubsetName"] == "canary"
 
 
 # ---- rejected ----------------------------------------------------------------------------
@@ -505,7 +506,8 @@ ROLLOUT_CASES = [
     ("no-strategy", base_canary, {"spec.strategy": DELETE}, ["spec.strategy", "Required value"]),
     ("no-selector", base_canary, {"spec.selector": DELETE}, ["spec.selector", "Required value"]),
     ("no-template", base_canary, {"spec.template": DELETE}, ["spec.template", "Required value"]),
-    ("experiment-step", base_canary, {f"{C}.steps[1]": {"experiment": {"templates": [{"name": "x", "specRef": "canary"}]}}},
+    ("experiment-step", base_canary,
+     {f"{C}.steps[1]": {"experiment": {"templates": [{"name": "x", "specRef": "canary"}]}}},
      [f"{C}.steps[1].experiment", FORBIDDEN, "experiment steps are not supported by serin"]),
     ("setHeaderRoute-step", base_canary, {f"{C}.steps[1]": {"setHeaderRoute": {"name": "hdr"}}},
      [f"{C}.steps[1].setHeaderRoute", "setHeaderRoute steps are not supported by serin"]),
@@ -609,7 +611,8 @@ ROLLOUT_CASES = [
      [f"{BG}.activeService", "Required value"]),
     ("blueGreen-same-services", base_bluegreen, {f"{BG}.previewService": "web-active"},
      [BG, "activeService and previewService must be two different Services"]),
-    ("blueGreen-antiAffinity", base_bluegreen, {f"{BG}.antiAffinity": {"preferredDuringSchedulingIgnoredDuringExecution": {"weight": 1}}},
+    ("blueGreen-antiAffinity", base_bluegreen,
+     {f"{BG}.antiAffinity": {"preferredDuringSchedulingIgnoredDuringExecution": {"weight": 1}}},
      [f"{BG}.antiAffinity", "antiAffinity is not supported by serin"]),
     ("blueGreen-maxUnavailable", base_bluegreen, {f"{BG}.maxUnavailable": 1},
      [f"{BG}.maxUnavailable", "blueGreen.maxUnavailable is not supported by serin"]),
@@ -674,7 +677,8 @@ TEMPLATE_CASES = [
     ("typo-successCondtion", {f"{M}.successCondtion": "result > 1"}, [f'unknown field "{M}.successCondtion"']),
     ("nested-templates", {"spec.templates": [{"templateName": "other"}]},
      ["spec.templates", "templates (nested analysis templates) is not supported by serin"]),
-    ("arg-value-and-valueFrom", {"spec.args": [{"name": "a", "value": "1", "valueFrom": {"fieldRef": {"fieldPath": "x"}}}]},
+    ("arg-value-and-valueFrom",
+     {"spec.args": [{"name": "a", "value": "1", "valueFrom": {"fieldRef": {"fieldPath": "x"}}}]},
      ["spec.args[0]", "set value or valueFrom, not both"]),
     ("arg-secret-without-key", {"spec.args": [{"name": "a", "valueFrom": {"secretKeyRef": {"name": "s"}}}]},
      ["spec.args[0].valueFrom.secretKeyRef.key", "Required value"]),
@@ -780,7 +784,8 @@ def test_kubectl_scale_uses_the_scale_subresource(env, ns):
                 "-p", json.dumps({"status": {"HPAReplicas": 3, "selector": "app=scalable"}}))
     env.kubectl("scale", "rollout", "scalable", "-n", ns, "--replicas=5")
     assert get_json(env, ns, "rollouts", "scalable")["spec"]["replicas"] == 5
-    scale = json.loads(env.kubectl("get", qualified("rollouts"), "scalable", "-n", ns, "--subresource=scale", "-o", "json").stdout)
+    scale = json.loads(env.kubectl("get", qualified("rollouts"), "scalable", "-n", ns,
+                                   "--subresource=scale", "-o", "json").stdout)
     assert scale["kind"] == "Scale"
     assert scale["spec"]["replicas"] == 5
     assert scale["status"] == {"replicas": 3, "selector": "app=scalable"}
@@ -789,7 +794,8 @@ def test_kubectl_scale_uses_the_scale_subresource(env, ns):
 
 
 def test_short_names_and_full_names(env, ns):
-    assert apply(env, ns, base_bluegreen("short"), analysis_template("short-at"), analysis_run("short-ar")).returncode == 0
+    res = apply(env, ns, base_bluegreen("short"), analysis_template("short-at"), analysis_run("short-ar"))
+    assert res.returncode == 0, res.stderr
     cat_name = f"{ns}-short-cat"
     assert apply(env, ns, analysis_template(cat_name, kind="ClusterAnalysisTemplate")).returncode == 0
     try:
