@@ -38,7 +38,7 @@ void runIdioms(const std::vector<Idiom>& idioms) {
   }
 }
 
-TEST(ArgoIdiomsTest, PrometheusVector) {
+TEST(ExprArgoIdiomsTest, PrometheusVector) {
   const Value healthy = list({0.995});
   const Value failing = list({0.93});
   const Value no_data = list({});
@@ -86,7 +86,7 @@ TEST(ArgoIdiomsTest, PrometheusVector) {
   });
 }
 
-TEST(ArgoIdiomsTest, PrometheusScalar) {
+TEST(ExprArgoIdiomsTest, PrometheusScalar) {
   runIdioms({
       {"result >= 0.95", Value(0.97), true},
       {"result < 0.05", Value(0.01), true},
@@ -106,7 +106,7 @@ TEST(ArgoIdiomsTest, PrometheusScalar) {
   });
 }
 
-TEST(ArgoIdiomsTest, WebMetricJson) {
+TEST(ExprArgoIdiomsTest, WebMetricJson) {
   Value body = Value::fromJson(nlohmann::json::parse(R"({
       "ok": true, "latency": 120, "status": "ok", "successPercent": 0.97,
       "errors": 3, "count": "42", "rate": "0.995", "data": {"items": [{"healthy": true}]}
@@ -130,7 +130,7 @@ TEST(ArgoIdiomsTest, WebMetricJson) {
   });
 }
 
-TEST(ArgoIdiomsTest, WebMetricPlainValues) {
+TEST(ExprArgoIdiomsTest, WebMetricPlainValues) {
   // A web metric's jsonPath often selects one value, which arrives as a string.
   runIdioms({
       {"asInt(result) > 5", Value("42"), true},
@@ -145,7 +145,7 @@ TEST(ArgoIdiomsTest, WebMetricPlainValues) {
   });
 }
 
-TEST(ArgoIdiomsTest, DatadogAndNewRelic) {
+TEST(ExprArgoIdiomsTest, DatadogAndNewRelic) {
   runIdioms({
       {"default(result, 0) < 0.05", Value(), true},  // Datadog: no data points -> nil
       {"default(result, 0) < 0.05", Value(0.2), false},

@@ -19,7 +19,7 @@ using testing_util::map;
 using testing_util::runTable;
 using testing_util::standardEnvironment;
 
-TEST(BuiltinsTest, TableLookup) {
+TEST(ExprBuiltinsTest, TableLookup) {
   ASSERT_NE(findBuiltin("len"), nullptr);
   EXPECT_EQ(findBuiltin("len")->name, "len");
   EXPECT_EQ(findBuiltin("all")->closure, Builtin::Closure::kRequired);
@@ -29,7 +29,7 @@ TEST(BuiltinsTest, TableLookup) {
   EXPECT_EQ(findBuiltin("LEN"), nullptr);
 }
 
-TEST(BuiltinsTest, Len) {
+TEST(ExprBuiltinsTest, Len) {
   const std::vector<Case> cases = {
       {"len(l)", 3},
       {"len(empty)", 0},
@@ -43,7 +43,7 @@ TEST(BuiltinsTest, Len) {
   runTable(cases, standardEnvironment());
 }
 
-TEST(BuiltinsTest, NaNInfNil) {
+TEST(ExprBuiltinsTest, NaNInfNil) {
   const std::vector<Case> cases = {
       {"isNaN(nan)", true},
       {"isNaN(0.0 / 0)", true},
@@ -77,7 +77,7 @@ TEST(BuiltinsTest, NaNInfNil) {
   runTable(cases, standardEnvironment());
 }
 
-TEST(BuiltinsTest, Default) {
+TEST(ExprBuiltinsTest, Default) {
   const std::vector<Case> cases = {
       {"default(n, 0)", 0},
       {"default(nan, 0)", 0},  // NaN ("no data") takes the default too
@@ -94,7 +94,7 @@ TEST(BuiltinsTest, Default) {
   runTable(cases, standardEnvironment());
 }
 
-TEST(BuiltinsTest, Conversions) {
+TEST(ExprBuiltinsTest, Conversions) {
   const std::vector<Case> cases = {
       {"asInt(5)", 5},
       {"asInt(5.9)", 5},
@@ -138,7 +138,7 @@ TEST(BuiltinsTest, Conversions) {
   runTable(cases, standardEnvironment());
 }
 
-TEST(BuiltinsTest, Numbers) {
+TEST(ExprBuiltinsTest, Numbers) {
   const std::vector<Case> cases = {
       {"abs(-3)", 3},
       {"abs(3)", 3},
@@ -177,7 +177,7 @@ TEST(BuiltinsTest, Numbers) {
   runTable(cases, standardEnvironment());
 }
 
-TEST(BuiltinsTest, Predicates) {
+TEST(ExprBuiltinsTest, Predicates) {
   const std::vector<Case> cases = {
       {"all(fl, {# > 0.9})", true},
       {"all(fl, {# > 0.96})", false},
@@ -229,7 +229,7 @@ TEST(BuiltinsTest, Predicates) {
   runTable(cases, standardEnvironment());
 }
 
-TEST(BuiltinsTest, ListsMapsAndStrings) {
+TEST(ExprBuiltinsTest, ListsMapsAndStrings) {
   const std::vector<Case> cases = {
       {"first(l)", 1},
       {"last(l)", 3},

@@ -19,7 +19,7 @@ using testing_util::map;
 using testing_util::runTable;
 using testing_util::standardEnvironment;
 
-TEST(EvaluatorTest, Literals) {
+TEST(ExprEvaluatorTest, Literals) {
   const std::vector<Case> cases = {
       {"42", 42},
       {"0x1F", 31},
@@ -41,7 +41,7 @@ TEST(EvaluatorTest, Literals) {
   runTable(cases, standardEnvironment());
 }
 
-TEST(EvaluatorTest, Variables) {
+TEST(ExprEvaluatorTest, Variables) {
   const std::vector<Case> cases = {
       {"x", 5},
       {"result", Err{"column 1: unknown variable 'result'"}},
@@ -51,7 +51,7 @@ TEST(EvaluatorTest, Variables) {
   runTable(cases, standardEnvironment());
 }
 
-TEST(EvaluatorTest, MembersAndIndexes) {
+TEST(ExprEvaluatorTest, MembersAndIndexes) {
   const std::vector<Case> cases = {
       {"m.a", 1},
       {"m.ok == true", true},
@@ -92,7 +92,7 @@ TEST(EvaluatorTest, MembersAndIndexes) {
   runTable(cases, standardEnvironment());
 }
 
-TEST(EvaluatorTest, Slices) {
+TEST(ExprEvaluatorTest, Slices) {
   const std::vector<Case> cases = {
       {"l[1:3]", list({2, 3})},
       {"l[1:]", list({2, 3})},
@@ -113,7 +113,7 @@ TEST(EvaluatorTest, Slices) {
   runTable(cases, standardEnvironment());
 }
 
-TEST(EvaluatorTest, OptionalChaining) {
+TEST(ExprEvaluatorTest, OptionalChaining) {
   const std::vector<Case> cases = {
       {"n?.a", Value()},
       {"n?.a.b.c", Value()},  // the whole chain is nil once ?. meets nil
@@ -134,7 +134,7 @@ TEST(EvaluatorTest, OptionalChaining) {
   runTable(cases, standardEnvironment());
 }
 
-TEST(EvaluatorTest, ErrorColumnsPointAtTheOperator) {
+TEST(ExprEvaluatorTest, ErrorColumnsPointAtTheOperator) {
   const std::vector<Case> cases = {
       {"result + 'a'", Err{"column 1: unknown variable 'result'"}},
       {"x + 'a'", Err{"column 3: operator +"}},
@@ -147,7 +147,7 @@ TEST(EvaluatorTest, ErrorColumnsPointAtTheOperator) {
   runTable(cases, standardEnvironment());
 }
 
-TEST(EvaluatorTest, DirectUseWithStepBudget) {
+TEST(ExprEvaluatorTest, DirectUseWithStepBudget) {
   absl::StatusOr<ParsedExpression> parsed = parse("x + 1", Limits{});
   ASSERT_TRUE(parsed.ok());
   Environment vars{{"x", Value(1)}};

@@ -32,7 +32,7 @@ std::string lexError(std::string_view source) {
   return tokens.ok() ? "" : std::string(tokens.status().message());
 }
 
-TEST(LexerTest, SplitsOperatorsLongestFirst) {
+TEST(ExprLexerTest, SplitsOperatorsLongestFirst) {
   using V = std::vector<std::string>;
   EXPECT_EQ(texts("a**b"), (V{"a", "**", "b"}));
   EXPECT_EQ(texts("a?.b??c"), (V{"a", "?.", "b", "??", "c"}));
@@ -46,7 +46,7 @@ TEST(LexerTest, SplitsOperatorsLongestFirst) {
   EXPECT_EQ(texts("a % b ^ c - -d"), (V{"a", "%", "b", "^", "c", "-", "-", "d"}));
 }
 
-TEST(LexerTest, SpansAreByteOffsets) {
+TEST(ExprLexerTest, SpansAreByteOffsets) {
   absl::StatusOr<std::vector<Token>> tokens = tokenize("  ab + 1.5");
   ASSERT_TRUE(tokens.ok());
   ASSERT_EQ(tokens->size(), 4u);
@@ -59,7 +59,7 @@ TEST(LexerTest, SpansAreByteOffsets) {
   EXPECT_EQ((*tokens)[3].span.begin, 10u);
 }
 
-TEST(LexerTest, Identifiers) {
+TEST(ExprLexerTest, Identifiers) {
   EXPECT_EQ(single("result").kind, TokenKind::kIdentifier);
   EXPECT_EQ(single("_a$1").text, "_a$1");
   EXPECT_EQ(single("not").kind, TokenKind::kIdentifier);
@@ -67,7 +67,7 @@ TEST(LexerTest, Identifiers) {
   EXPECT_EQ(single("#index").text, "#index");
 }
 
-TEST(LexerTest, Numbers) {
+TEST(ExprLexerTest, Numbers) {
   struct Row {
     const char* source;
     TokenKind kind;
@@ -100,13 +100,13 @@ TEST(LexerTest, Numbers) {
   }
 }
 
-TEST(LexerTest, NumberBeforeMemberDot) {
+TEST(ExprLexerTest, NumberBeforeMemberDot) {
   using V = std::vector<std::string>;
   EXPECT_EQ(texts("1.foo"), (V{"1", ".", "foo"}));
   EXPECT_EQ(texts("a[0].b"), (V{"a", "[", "0", "]", ".", "b"}));
 }
 
-TEST(LexerTest, Strings) {
+TEST(ExprLexerTest, Strings) {
   EXPECT_EQ(single("\"abc\"").string_value, "abc");
   EXPECT_EQ(single("'abc'").string_value, "abc");
   EXPECT_EQ(single("'it\\'s'").string_value, "it's");
@@ -123,7 +123,7 @@ TEST(LexerTest, Strings) {
   EXPECT_EQ(single("\"a'b\"").string_value, "a'b");
 }
 
-TEST(LexerTest, Comments) {
+TEST(ExprLexerTest, Comments) {
   using V = std::vector<std::string>;
   EXPECT_EQ(texts("a // the rest\n+ b"), (V{"a", "+", "b"}));
   EXPECT_EQ(texts("a /* inner */ + /**/ b"), (V{"a", "+", "b"}));
@@ -131,7 +131,7 @@ TEST(LexerTest, Comments) {
   EXPECT_EQ(texts("// only a comment"), V{});
 }
 
-TEST(LexerTest, Errors) {
+TEST(ExprLexerTest, Errors) {
   struct Row {
     const char* source;
     const char* error;
@@ -177,7 +177,7 @@ TEST(LexerTest, Errors) {
   }
 }
 
-TEST(LexerTest, RejectsInvalidUtf8) {
+TEST(ExprLexerTest, RejectsInvalidUtf8) {
   EXPECT_EQ(lexError("a + \xff"), "line 1, column 5: invalid UTF-8");
   EXPECT_EQ(lexError("\"\xC3\""), "line 1, column 2: invalid UTF-8");        // truncated
   EXPECT_EQ(lexError("\xC0\xAF"), "line 1, column 1: invalid UTF-8");        // overlong
@@ -186,7 +186,7 @@ TEST(LexerTest, RejectsInvalidUtf8) {
   EXPECT_EQ(lexError("'é' \x80"), "line 1, column 5: invalid UTF-8");  // é is one column
 }
 
-TEST(LexerTest, DescribeToken) {
+TEST(ExprLexerTest, DescribeToken) {
   absl::StatusOr<std::vector<Token>> tokens = tokenize("foo ) 12 \"s\" #");
   ASSERT_TRUE(tokens.ok());
   EXPECT_EQ(describeToken((*tokens)[0]), "'foo'");

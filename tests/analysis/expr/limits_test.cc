@@ -43,7 +43,7 @@ bool contains(const std::string& text, std::string_view part) {
   return text.find(part) != std::string::npos;
 }
 
-TEST(LimitsTest, SourceSize) {
+TEST(ExprLimitsTest, SourceSize) {
   std::string huge = repeat("1 + ", 256 * 1024) + "1";  // 1 MB
   std::string message = compileError(huge, Limits{});
   EXPECT_EQ(message,
@@ -55,7 +55,7 @@ TEST(LimitsTest, SourceSize) {
   EXPECT_TRUE(contains(compileError("1+222", small), "more than the limit of 4"));
 }
 
-TEST(LimitsTest, NestedParentheses) {
+TEST(ExprLimitsTest, NestedParentheses) {
   std::string deep = repeat("(", 10000) + "1" + repeat(")", 10000);
   EXPECT_TRUE(contains(compileError(deep, Limits{}), "more than the limit of 16384"));
   std::string message = compileError(deep, bigSource());
@@ -70,7 +70,7 @@ TEST(LimitsTest, NestedParentheses) {
   EXPECT_EQ(program->evaluate({})->asInt(), 1);
 }
 
-TEST(LimitsTest, EveryNestingConstructIsBounded) {
+TEST(ExprLimitsTest, EveryNestingConstructIsBounded) {
   const std::vector<std::string> hostile = {
       repeat("!", 100000) + "true",
       repeat("not ", 50000) + "true",
@@ -101,7 +101,7 @@ TEST(LimitsTest, EveryNestingConstructIsBounded) {
   }
 }
 
-TEST(LimitsTest, LongButShallowChainsWithinTheTreeHeight) {
+TEST(ExprLimitsTest, LongButShallowChainsWithinTheTreeHeight) {
   // The tree may be 4 * max_depth = 512 high: 400 chained additions compile and run.
   absl::StatusOr<Program> sum = Program::compile("1" + repeat(" + 1", 400));
   ASSERT_TRUE(sum.ok()) << sum.status().message();
@@ -113,7 +113,7 @@ TEST(LimitsTest, LongButShallowChainsWithinTheTreeHeight) {
   EXPECT_TRUE(nots->evaluate({})->asBool());
 }
 
-TEST(LimitsTest, NodeCount) {
+TEST(ExprLimitsTest, NodeCount) {
   std::string wide = "[" + repeat("1,", 30000) + "1]";
   std::string message = compileError(wide, bigSource());
   EXPECT_TRUE(contains(message, "the expression is too large (more than 20000 syntax nodes)"))
@@ -124,7 +124,7 @@ TEST(LimitsTest, NodeCount) {
   EXPECT_TRUE(contains(compileError("1 + 2 + 3", few), "more than 3 syntax nodes"));
 }
 
-TEST(LimitsTest, CustomDepth) {
+TEST(ExprLimitsTest, CustomDepth) {
   Limits shallow;
   shallow.max_depth = 3;
   EXPECT_TRUE(Program::compile("(((1)))", shallow).ok());
@@ -136,7 +136,7 @@ TEST(LimitsTest, CustomDepth) {
   EXPECT_TRUE(contains(compileError("(x)", none), "more than 0 levels"));
 }
 
-TEST(LimitsTest, HugeNumberLiteralsAndStrings) {
+TEST(ExprLimitsTest, HugeNumberLiteralsAndStrings) {
   EXPECT_TRUE(contains(compileError(repeat("9", 10000), Limits{}), "is out of range"));
   EXPECT_TRUE(contains(compileError("1e" + repeat("9", 100), Limits{}), "is out of range"));
   EXPECT_TRUE(
@@ -147,7 +147,7 @@ TEST(LimitsTest, HugeNumberLiteralsAndStrings) {
   EXPECT_EQ(program->evaluate({})->asString().size(), 16000u);
 }
 
-TEST(LimitsTest, InvalidUtf8) {
+TEST(ExprLimitsTest, InvalidUtf8) {
   EXPECT_EQ(compileError("result[0] >= \xC3\x28", Limits{}), "line 1, column 14: invalid UTF-8");
   EXPECT_EQ(compileError(std::string("a\0b", 3), Limits{}),
             "line 1, column 2: unexpected control character U+0000");
@@ -171,7 +171,7 @@ void runWithStack(size_t bytes, void (*job)()) {
 
 // The deepest expressions the default limits accept compile, evaluate and are destroyed
 // on a 2 MiB stack (glibc's default is 8 MiB); the hostile ones are refused there too.
-TEST(LimitsTest, DeepestLegalExpressionsFitASmallStack) {
+TEST(ExprLimitsTest, DeepestLegalExpressionsFitASmallStack) {
   runWithStack(2 * 1024 * 1024, [] {
     Environment vars = standardEnvironment();
     const std::vector<std::string> deepest = {
@@ -203,7 +203,7 @@ absl::Status evaluateError(const std::string& source, const Environment& vars,
   return out.ok() ? absl::OkStatus() : out.status();
 }
 
-TEST(LimitsTest, StepBudget) {
+TEST(ExprLimitsTest, StepBudget) {
   Value::List thousand(1000, Value(1));
   Environment vars{{"big", Value(thousand)}, {"s", Value(std::string(600'000, 'x'))}};
   // One million closure evaluations of a three-node body blow the default budget.
@@ -230,7 +230,7 @@ TEST(LimitsTest, StepBudget) {
 
 // Property: compile() never crashes on arbitrary bytes, and whatever compiles evaluates
 // without crashing. Deterministic seed, so a failure reproduces.
-TEST(LimitsTest, RandomBytesNeverCrash) {
+TEST(ExprLimitsTest, RandomBytesNeverCrash) {
   std::mt19937 random(20240601);
   const std::string alphabet =
       "()[]{}.,:?!#+-*/%^<>=&|'\"`\\ \n\t_0123456789abcdefxnotiru$e."
@@ -279,7 +279,7 @@ TEST(LimitsTest, RandomBytesNeverCrash) {
 }
 
 // Property: removing or duplicating one token of a valid expression never crashes.
-TEST(LimitsTest, MutatedExpressionsNeverCrash) {
+TEST(ExprLimitsTest, MutatedExpressionsNeverCrash) {
   const std::vector<std::string> seeds = {
       "len(result) == 0 || result[0] < 0.5",  "all(fl, {# > 0.9}) && any(objs, .value > 2)",
       "m?.nested?.b ?? default(nan, 0) >= 1", "x in [1, 2] ? s[1:3] + 'x' : string(l[-1])",

@@ -13,7 +13,7 @@ namespace {
 using testing_util::kInf;
 using testing_util::kNaN;
 
-TEST(NumbersTest, CompareIntFloatIsExact) {
+TEST(ExprNumbersTest, CompareIntFloatIsExact) {
   constexpr int64_t kMax = std::numeric_limits<int64_t>::max();
   constexpr int64_t kMin = std::numeric_limits<int64_t>::min();
   EXPECT_EQ(compareIntFloat(1, 1.0), std::partial_ordering::equivalent);
@@ -30,7 +30,7 @@ TEST(NumbersTest, CompareIntFloatIsExact) {
             std::partial_ordering::greater);
 }
 
-TEST(NumbersTest, CompareNumbers) {
+TEST(ExprNumbersTest, CompareNumbers) {
   EXPECT_EQ(compareNumbers(Value(1), Value(2)), std::partial_ordering::less);
   EXPECT_EQ(compareNumbers(Value(2.5), Value(2)), std::partial_ordering::greater);
   EXPECT_EQ(compareNumbers(Value(0.5), Value(0.5)), std::partial_ordering::equivalent);
@@ -38,7 +38,7 @@ TEST(NumbersTest, CompareNumbers) {
   EXPECT_EQ(compareNumbers(Value("1"), Value(1)), std::partial_ordering::unordered);
 }
 
-TEST(NumbersTest, FormatFloat) {
+TEST(ExprNumbersTest, FormatFloat) {
   EXPECT_EQ(formatFloat(0.1), "0.1");
   EXPECT_EQ(formatFloat(1.0), "1.0");
   EXPECT_EQ(formatFloat(-0.0), "-0.0");
@@ -48,7 +48,7 @@ TEST(NumbersTest, FormatFloat) {
   EXPECT_EQ(formatFloat(-kInf), "-Inf");
 }
 
-TEST(NumbersTest, ParseNumber) {
+TEST(ExprNumbersTest, ParseNumber) {
   struct Row {
     const char* text;
     const char* expected;  // debug text, or null for "not a number"
@@ -94,7 +94,7 @@ TEST(NumbersTest, ParseNumber) {
   }
 }
 
-TEST(NumbersTest, TruncateToInt) {
+TEST(ExprNumbersTest, TruncateToInt) {
   EXPECT_EQ(truncateToInt(3.9), 3);
   EXPECT_EQ(truncateToInt(-3.9), -3);
   EXPECT_EQ(truncateToInt(-9223372036854775808.0), std::numeric_limits<int64_t>::min());

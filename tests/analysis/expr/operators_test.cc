@@ -17,7 +17,7 @@ using testing_util::list;
 using testing_util::runTable;
 using testing_util::standardEnvironment;
 
-TEST(OperatorsTest, Arithmetic) {
+TEST(ExprOperatorsTest, Arithmetic) {
   const std::vector<Case> cases = {
       {"1 + 2", 3},
       {"1 + 2.5", 3.5},
@@ -66,7 +66,7 @@ TEST(OperatorsTest, Arithmetic) {
   runTable(cases, standardEnvironment());
 }
 
-TEST(OperatorsTest, IntegerOverflowIsAnError) {
+TEST(ExprOperatorsTest, IntegerOverflowIsAnError) {
   const std::vector<Case> cases = {
       {"big + 1", Err{"column 5: integer overflow in 9223372036854775807 + 1"}},
       {"small - 1", Err{"integer overflow in -9223372036854775808 - 1"}},
@@ -82,7 +82,7 @@ TEST(OperatorsTest, IntegerOverflowIsAnError) {
   runTable(cases, standardEnvironment());
 }
 
-TEST(OperatorsTest, Comparisons) {
+TEST(ExprOperatorsTest, Comparisons) {
   const std::vector<Case> cases = {
       {"1 < 2", true},
       {"2 < 1", false},
@@ -112,7 +112,7 @@ TEST(OperatorsTest, Comparisons) {
 }
 
 // NaN compares false in every ordered comparison and in ==; NaN != NaN is true.
-TEST(OperatorsTest, NaNComparesFalse) {
+TEST(ExprOperatorsTest, NaNComparesFalse) {
   const std::vector<Case> cases = {
       {"nan < 1", false},         {"nan <= 1", false},       {"nan > 1", false},
       {"nan >= 1", false},        {"1 < nan", false},        {"1 <= nan", false},
@@ -124,7 +124,7 @@ TEST(OperatorsTest, NaNComparesFalse) {
   runTable(cases, standardEnvironment());
 }
 
-TEST(OperatorsTest, EqualityNeverFails) {
+TEST(ExprOperatorsTest, EqualityNeverFails) {
   const std::vector<Case> cases = {
       {"1 == 1", true},
       {"1 == 1.0", true},
@@ -153,7 +153,7 @@ TEST(OperatorsTest, EqualityNeverFails) {
   runTable(cases, standardEnvironment());
 }
 
-TEST(OperatorsTest, LogicIsStrictAndShortCircuits) {
+TEST(ExprOperatorsTest, LogicIsStrictAndShortCircuits) {
   const std::vector<Case> cases = {
       {"true && true", true},
       {"true && false", false},
@@ -185,7 +185,7 @@ TEST(OperatorsTest, LogicIsStrictAndShortCircuits) {
   runTable(cases, standardEnvironment());
 }
 
-TEST(OperatorsTest, Membership) {
+TEST(ExprOperatorsTest, Membership) {
   const std::vector<Case> cases = {
       {"2 in l", true},
       {"2.0 in l", true},
@@ -213,7 +213,7 @@ TEST(OperatorsTest, Membership) {
   runTable(cases, standardEnvironment());
 }
 
-TEST(OperatorsTest, StringTests) {
+TEST(ExprOperatorsTest, StringTests) {
   const std::vector<Case> cases = {
       {"s contains 'll'", true},
       {"s contains 'z'", false},
@@ -230,7 +230,7 @@ TEST(OperatorsTest, StringTests) {
   runTable(cases, standardEnvironment());
 }
 
-TEST(OperatorsTest, Unary) {
+TEST(ExprOperatorsTest, Unary) {
   const std::vector<Case> cases = {
       {"-x", -5},
       {"-f", -0.5},
@@ -245,7 +245,7 @@ TEST(OperatorsTest, Unary) {
   runTable(cases, standardEnvironment());
 }
 
-TEST(OperatorsTest, Coalesce) {
+TEST(ExprOperatorsTest, Coalesce) {
   const std::vector<Case> cases = {
       {"n ?? 1", 1},
       {"x ?? 1", 5},

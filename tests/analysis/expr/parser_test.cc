@@ -23,7 +23,7 @@ std::string compileError(std::string_view source, const Limits& limits = {}) {
   return std::string(program.status().message());
 }
 
-TEST(ParserTest, SyntaxErrorsNameLineAndColumn) {
+TEST(ExprParserTest, SyntaxErrorsNameLineAndColumn) {
   struct Row {
     const char* source;
     const char* error;
@@ -77,7 +77,7 @@ TEST(ParserTest, SyntaxErrorsNameLineAndColumn) {
   }
 }
 
-TEST(ParserTest, FunctionsAreCheckedAtCompileTime) {
+TEST(ExprParserTest, FunctionsAreCheckedAtCompileTime) {
   struct Row {
     const char* source;
     const char* error;
@@ -105,7 +105,7 @@ TEST(ParserTest, FunctionsAreCheckedAtCompileTime) {
   }
 }
 
-TEST(ParserTest, RefusedOperatorsExplainThemselves) {
+TEST(ExprParserTest, RefusedOperatorsExplainThemselves) {
   EXPECT_NE(compileError("s matches \"^a\"")
                 .find("line 1, column 3: the 'matches' operator is not supported"),
             std::string::npos);
@@ -119,7 +119,7 @@ TEST(ParserTest, RefusedOperatorsExplainThemselves) {
             std::string::npos);
 }
 
-TEST(ParserTest, PointersOnlyInsidePredicates) {
+TEST(ExprParserTest, PointersOnlyInsidePredicates) {
   EXPECT_NE(compileError("# > 1").find("line 1, column 1: '#' can only be used inside a predicate"),
             std::string::npos);
   EXPECT_NE(compileError("len(#)").find("'#' can only be used inside a predicate"),
@@ -136,7 +136,7 @@ TEST(ParserTest, PointersOnlyInsidePredicates) {
 }
 
 // Precedence and associativity, checked through values that differ by grouping.
-TEST(ParserTest, PrecedenceAndAssociativity) {
+TEST(ExprParserTest, PrecedenceAndAssociativity) {
   const std::vector<Case> cases = {
       {"1 + 2 * 3", 7},
       {"(1 + 2) * 3", 9},
@@ -188,7 +188,7 @@ TEST(ParserTest, PrecedenceAndAssociativity) {
   runTable(cases, standardEnvironment());
 }
 
-TEST(ParserTest, TrailingCommasInLiterals) {
+TEST(ExprParserTest, TrailingCommasInLiterals) {
   const std::vector<Case> cases = {
       {"[1, 2,]", testing_util::list({1, 2})}, {"{a: 1,}", testing_util::map({{"a", 1}})},
       {"[]", testing_util::list({})},          {"{}", testing_util::map({})},
@@ -197,7 +197,7 @@ TEST(ParserTest, TrailingCommasInLiterals) {
   runTable(cases, standardEnvironment());
 }
 
-TEST(ParserTest, CollectsVariablesAndFunctions) {
+TEST(ExprParserTest, CollectsVariablesAndFunctions) {
   absl::StatusOr<ParsedExpression> parsed =
       parse("isNaN(result[0]) || default(m.a, 0) > all(l, {# > limit}) ?? x", Limits{});
   ASSERT_TRUE(parsed.ok()) << parsed.status().message();
@@ -206,7 +206,7 @@ TEST(ParserTest, CollectsVariablesAndFunctions) {
   EXPECT_EQ(parsed->functions, (std::set<std::string, std::less<>>{"all", "default", "isNaN"}));
 }
 
-TEST(ParserTest, SpansCoverTheirText) {
+TEST(ExprParserTest, SpansCoverTheirText) {
   std::string source = "a + b.c[1]";
   absl::StatusOr<ParsedExpression> parsed = parse(source, Limits{});
   ASSERT_TRUE(parsed.ok());

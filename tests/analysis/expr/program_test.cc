@@ -15,7 +15,7 @@ namespace {
 using testing_util::kNaN;
 using testing_util::list;
 
-TEST(ProgramTest, CompileOnceEvaluateMany) {
+TEST(ExprProgramTest, CompileOnceEvaluateMany) {
   absl::StatusOr<Program> program = Program::compile("result[0] >= 0.99");
   ASSERT_TRUE(program.ok()) << program.status().message();
   EXPECT_EQ(program->source(), "result[0] >= 0.99");
@@ -26,7 +26,7 @@ TEST(ProgramTest, CompileOnceEvaluateMany) {
   }
 }
 
-TEST(ProgramTest, EvaluateBoolRequiresABool) {
+TEST(ExprProgramTest, EvaluateBoolRequiresABool) {
   absl::StatusOr<Program> program = Program::compile("result");
   ASSERT_TRUE(program.ok());
   struct Row {
@@ -51,7 +51,7 @@ TEST(ProgramTest, EvaluateBoolRequiresABool) {
   EXPECT_TRUE(*yes);
 }
 
-TEST(ProgramTest, EvaluationErrorsPropagateThroughEvaluateBool) {
+TEST(ExprProgramTest, EvaluationErrorsPropagateThroughEvaluateBool) {
   absl::StatusOr<Program> program = Program::compile("result[0] >= 0.99");
   ASSERT_TRUE(program.ok());
   absl::StatusOr<bool> out = program->evaluateBool({{"result", list({})}});
@@ -62,7 +62,7 @@ TEST(ProgramTest, EvaluationErrorsPropagateThroughEvaluateBool) {
   EXPECT_EQ(out.status().message(), "column 1: unknown variable 'result'");
 }
 
-TEST(ProgramTest, CallsAndReferences) {
+TEST(ExprProgramTest, CallsAndReferences) {
   absl::StatusOr<Program> program =
       Program::compile("isNaN(result[0]) || default(result[1], 0) > 0.5 && all(l, {#.x > 1})");
   ASSERT_TRUE(program.ok());
@@ -83,7 +83,7 @@ TEST(ProgramTest, CallsAndReferences) {
   EXPECT_FALSE(literal->references("true"));
 }
 
-TEST(ProgramTest, CopiesShareTheCompiledTree) {
+TEST(ExprProgramTest, CopiesShareTheCompiledTree) {
   absl::StatusOr<Program> program = Program::compile("x * 2");
   ASSERT_TRUE(program.ok());
   Program copy = *program;
@@ -93,7 +93,7 @@ TEST(ProgramTest, CopiesShareTheCompiledTree) {
   EXPECT_EQ(v->asInt(), 42);
 }
 
-TEST(ProgramTest, ConcurrentEvaluationOfOneProgram) {
+TEST(ExprProgramTest, ConcurrentEvaluationOfOneProgram) {
   absl::StatusOr<Program> program =
       Program::compile("all(result, {# >= threshold}) && len(filter(result, {# > 0.5})) > 0");
   ASSERT_TRUE(program.ok());
@@ -113,7 +113,7 @@ TEST(ProgramTest, ConcurrentEvaluationOfOneProgram) {
   EXPECT_EQ(wrong.load(), 0);
 }
 
-TEST(ProgramTest, MultiLineConditions) {
+TEST(ExprProgramTest, MultiLineConditions) {
   // YAML block scalars (`|`) give multi-line text with a trailing newline.
   absl::StatusOr<Program> program = Program::compile(
       "len(result) > 0 &&\n"
@@ -128,7 +128,7 @@ TEST(ProgramTest, MultiLineConditions) {
             "line 2, column 13: operator >= not defined on string and float");
 }
 
-TEST(ProgramTest, NaNIsNeverASuccessByAccident) {
+TEST(ExprProgramTest, NaNIsNeverASuccessByAccident) {
   // Prometheus returns NaN for 0/0 (no traffic yet). Neither a success condition nor a
   // failure condition written as a comparison holds for it.
   Environment vars{{"result", list({kNaN})}};

@@ -18,7 +18,7 @@ using testing_util::kNaN;
 using testing_util::list;
 using testing_util::map;
 
-TEST(ValueTest, KindsAndAccessors) {
+TEST(ExprValueTest, KindsAndAccessors) {
   EXPECT_EQ(Value().kind(), Value::Kind::kNil);
   EXPECT_TRUE(Value().isNil());
   EXPECT_EQ(Value(true).kind(), Value::Kind::kBool);
@@ -38,7 +38,7 @@ TEST(ValueTest, KindsAndAccessors) {
   EXPECT_TRUE(std::isnan(Value("x").toDouble()));
 }
 
-TEST(ValueTest, ViolatedPreconditionsGiveZeroValues) {
+TEST(ExprValueTest, ViolatedPreconditionsGiveZeroValues) {
   EXPECT_FALSE(Value(1).asBool());
   EXPECT_EQ(Value("x").asInt(), 0);
   EXPECT_EQ(Value(1).asFloat(), 0.0);
@@ -48,7 +48,7 @@ TEST(ValueTest, ViolatedPreconditionsGiveZeroValues) {
   EXPECT_EQ(Value(static_cast<const char*>(nullptr)).asString(), "");
 }
 
-TEST(ValueTest, KindNames) {
+TEST(ExprValueTest, KindNames) {
   EXPECT_EQ(kindName(Value::Kind::kNil), "nil");
   EXPECT_EQ(kindName(Value::Kind::kBool), "bool");
   EXPECT_EQ(kindName(Value::Kind::kInt), "int");
@@ -58,7 +58,7 @@ TEST(ValueTest, KindNames) {
   EXPECT_EQ(kindName(Value::Kind::kMap), "map");
 }
 
-TEST(ValueTest, DebugString) {
+TEST(ExprValueTest, DebugString) {
   EXPECT_EQ(Value().debugString(), "nil");
   EXPECT_EQ(Value(false).debugString(), "false");
   EXPECT_EQ(Value(3).debugString(), "3");
@@ -76,7 +76,7 @@ TEST(ValueTest, DebugString) {
   EXPECT_EQ(map({{"b", 2}, {"a", list({1})}}).debugString(), "{\"a\": [1], \"b\": 2}");
 }
 
-TEST(ValueTest, DescribeValueIsBounded) {
+TEST(ExprValueTest, DescribeValueIsBounded) {
   EXPECT_EQ(describeValue(Value(0.5)), "float (0.5)");
   EXPECT_EQ(describeValue(Value()), "nil");
   EXPECT_EQ(describeValue(list({1, 2})), "list ([1, 2])");
@@ -87,7 +87,7 @@ TEST(ValueTest, DescribeValueIsBounded) {
   EXPECT_LT(describeValue(Value(std::string(1'000'000, 'x'))).size(), 100u);
 }
 
-TEST(ValueTest, Equality) {
+TEST(ExprValueTest, Equality) {
   EXPECT_EQ(Value(1), Value(1.0));
   EXPECT_EQ(Value(), Value());
   EXPECT_NE(Value(), Value(0));
@@ -108,14 +108,14 @@ TEST(ValueTest, Equality) {
   EXPECT_NE(Value(std::numeric_limits<int64_t>::max()), Value(9223372036854775808.0));
 }
 
-TEST(ValueTest, CopiesShareStorage) {
+TEST(ExprValueTest, CopiesShareStorage) {
   Value::List big(1000, Value("x"));
   Value a(big);
   Value b = a;
   EXPECT_EQ(&a.asList(), &b.asList());
 }
 
-TEST(ValueTest, FromJson) {
+TEST(ExprValueTest, FromJson) {
   auto j = nlohmann::json::parse(R"({
     "status": "success",
     "data": {"resultType": "vector", "result": [1, 2.5, -3, true, null, "x"]},
@@ -141,7 +141,7 @@ TEST(ValueTest, FromJson) {
   EXPECT_TRUE(Value::fromJson(nlohmann::json(nlohmann::json::value_t::discarded)).isNil());
 }
 
-TEST(ValueTest, FromJsonCutsDeepNesting) {
+TEST(ExprValueTest, FromJsonCutsDeepNesting) {
   // Built iteratively, so the test itself does not recurse.
   std::string text(10000, '[');
   text += std::string(10000, ']');
