@@ -22,7 +22,8 @@
 //   filter(list, pred), map(list, f), count(list[, pred])
 //   first(list), last(list)   nil for an empty list
 //   keys(map), values(map)    in key order
-//   lower(s), upper(s)   ASCII letters only; trim(s[, cutset])  ASCII whitespace by default
+//   lower(s), upper(s)  ASCII letters only
+//   trim(s[, cutset])   cuts the bytes in cutset (ASCII whitespace by default) from both ends
 #ifndef SERIN_ANALYSIS_EXPR_BUILTINS_H_
 #define SERIN_ANALYSIS_EXPR_BUILTINS_H_
 

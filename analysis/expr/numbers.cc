@@ -25,9 +25,9 @@ bool isAsciiSpace(char c) {
   return c == ' ' || c == '\t' || c == '\n' || c == '\r' || c == '\f' || c == '\v';
 }
 
-// Checks the decimal grammar ourselves: std::from_chars accepts forms (hex floats with
-// chars_format::general excluded, but also "inf"/"nan" spellings) we handle separately,
-// and rejects a leading '+', which Go and Prometheus accept.
+// Checks the decimal grammar before std::from_chars reads the digits: from_chars would
+// also take spellings such as "infinity" (handled separately) and refuses the leading '+'
+// that Go and Prometheus write.
 bool isDecimalNumber(std::string_view s, bool* integral) {
   size_t i = 0;
   size_t digits = 0;
