@@ -13,10 +13,6 @@ constexpr absl::Duration kPollInterval = absl::Milliseconds(500);
 constexpr size_t kMaxMessageBytes = 1024;  // the API server's limit is larger; keep events readable
 }  // namespace
 
-std::string_view eventTypeName(EventType type) {
-  return type == EventType::kWarning ? "Warning" : "Normal";
-}
-
 EventRecorder::EventRecorder(KubeClient& client, EventRecorderOptions options, const Clock& clock,
                              const Logger& log)
     : client_(client),

@@ -23,6 +23,7 @@
 #include "common/clock.h"
 #include "common/log.h"
 #include "operator/kube/bounded_queue.h"
+#include "operator/kube/event_type.h"
 #include "operator/kube/kube_client.h"
 
 namespace serin::kube {
@@ -35,8 +36,6 @@ struct InvolvedObject {
   std::string uid;
 };
 
-enum class EventType { kNormal, kWarning };
-std::string_view eventTypeName(EventType type);
 
 struct EventRecorderOptions {
   std::string component = "serin-controller";
