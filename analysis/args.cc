@@ -26,18 +26,16 @@ absl::StatusOr<ResolvedArgs> resolve(const std::vector<Argument>& args,
       absl::StatusOr<std::string> value = (*lookup)(ref.name, ref.key);
       if (!value.ok()) {
         return absl::Status(value.status().code(),
-                            strCat("argument ", jsonQuote(a.name), ": secret ",
-                                   jsonQuote(ref.name), " key ", jsonQuote(ref.key), ": ",
-                                   value.status().message()));
+                            strCat("argument ", jsonQuote(a.name), ": secret ", jsonQuote(ref.name),
+                                   " key ", jsonQuote(ref.key), ": ", value.status().message()));
       }
       out.set(a.name, *std::move(value), /*secret=*/true);
       continue;
     }
     if (a.valueFrom.has_value() && a.valueFrom->fieldRef.has_value()) {
-      return absl::InvalidArgumentError(
-          strCat("argument ", jsonQuote(a.name), ": fieldRef ",
-                 jsonQuote(a.valueFrom->fieldRef->fieldPath),
-                 " was not resolved when the run was created"));
+      return absl::InvalidArgumentError(strCat("argument ", jsonQuote(a.name), ": fieldRef ",
+                                               jsonQuote(a.valueFrom->fieldRef->fieldPath),
+                                               " was not resolved when the run was created"));
     }
     return absl::InvalidArgumentError(strCat("argument ", jsonQuote(a.name), " has no value"));
   }
@@ -59,9 +57,8 @@ absl::StatusOr<std::string> ResolvedArgs::substitute(std::string_view text) cons
   return expandPlaceholders(text, [this](std::string_view name) -> absl::StatusOr<std::string> {
     const ArgValue* v = find(name);
     if (v == nullptr) {
-      return absl::InvalidArgumentError(
-          strCat("unknown argument ", jsonQuote(name.substr(0, 64)),
-                 " in {{args.", name.substr(0, 64), "}}"));
+      return absl::InvalidArgumentError(strCat("unknown argument ", jsonQuote(name.substr(0, 64)),
+                                               " in {{args.", name.substr(0, 64), "}}"));
     }
     return v->value;
   });

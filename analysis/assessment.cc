@@ -25,9 +25,9 @@ MetricAssessment limitBreach(const MetricSettings& s, const MetricResult& r) {
                                               ") > inconclusiveLimit (", s.inconclusiveLimit, ")"));
   }
   if (r.consecutiveError > s.consecutiveErrorLimit) {
-    trip(AnalysisPhase::kError, strCat("consecutiveErrors (", r.consecutiveError,
-                                       ") > consecutiveErrorLimit (", s.consecutiveErrorLimit,
-                                       ")"));
+    trip(AnalysisPhase::kError,
+         strCat("consecutiveErrors (", r.consecutiveError, ") > consecutiveErrorLimit (",
+                s.consecutiveErrorLimit, ")"));
   }
   return out;
 }
@@ -82,8 +82,7 @@ RunAssessment assessRun(const std::vector<ResolvedMetric>& metrics, bool termina
     std::vector<std::optional<MetricAssessment>> out;
     for (const ResolvedMetric& m : metrics) {
       const MetricResult* r = status.findResult(m.name);
-      out.push_back(r == nullptr ? std::nullopt
-                                 : std::optional(assessMetric(m, *r, terminating)));
+      out.push_back(r == nullptr ? std::nullopt : std::optional(assessMetric(m, *r, terminating)));
     }
     return out;
   };
@@ -92,9 +91,9 @@ RunAssessment assessRun(const std::vector<ResolvedMetric>& metrics, bool termina
   std::vector<std::optional<MetricAssessment>> phases = assessAll(terminate);
   for (size_t i = 0; i < metrics.size() && !run.terminating; ++i) {
     const AnalysisPhase p = phases[i].has_value() ? phases[i]->phase : AnalysisPhase::kPending;
-    run.terminating = !metrics[i].dryRun && (p == AnalysisPhase::kFailed ||
-                                             p == AnalysisPhase::kError ||
-                                             p == AnalysisPhase::kInconclusive);
+    run.terminating =
+        !metrics[i].dryRun && (p == AnalysisPhase::kFailed || p == AnalysisPhase::kError ||
+                               p == AnalysisPhase::kInconclusive);
   }
   // One metric ending the run ends the others now, not at the next reconcile.
   if (run.terminating && !terminate) phases = assessAll(true);
@@ -123,11 +122,20 @@ RunAssessment assessRun(const std::vector<ResolvedMetric>& metrics, bool termina
       continue;
     }
     switch (a.phase) {
-      case AnalysisPhase::kSuccessful: ++sum.successful; break;
-      case AnalysisPhase::kFailed: ++sum.failed; break;
-      case AnalysisPhase::kInconclusive: ++sum.inconclusive; break;
-      case AnalysisPhase::kError: ++sum.error; break;
-      default: break;
+      case AnalysisPhase::kSuccessful:
+        ++sum.successful;
+        break;
+      case AnalysisPhase::kFailed:
+        ++sum.failed;
+        break;
+      case AnalysisPhase::kInconclusive:
+        ++sum.inconclusive;
+        break;
+      case AnalysisPhase::kError:
+        ++sum.error;
+        break;
+      default:
+        break;
     }
     if (m.dryRun) {
       if (!a.reason.empty()) {
@@ -139,8 +147,8 @@ RunAssessment assessRun(const std::vector<ResolvedMetric>& metrics, bool termina
       worstPhase = a.phase;
       worstMessage.clear();
       if (!a.reason.empty()) {
-        worstMessage = strCat("Metric \"", m.name, "\" assessed ", phaseName(a.phase),
-                              " due to ", a.reason);
+        worstMessage =
+            strCat("Metric \"", m.name, "\" assessed ", phaseName(a.phase), " due to ", a.reason);
         if (!r->message.empty()) strAppend(&worstMessage, ": \"Error Message: ", r->message, "\"");
       }
     }

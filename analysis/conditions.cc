@@ -25,9 +25,8 @@ absl::StatusOr<CompiledConditions> CompiledConditions::compile(std::string_view 
     if (s.text.empty()) continue;
     absl::StatusOr<expr::Program> p = expr::Program::compile(s.text);
     if (!p.ok()) {
-      return absl::InvalidArgumentError(strCat("metric ", jsonQuote(metricName), ": ", s.field,
-                                               " ", quoteCondition(s.text), ": ",
-                                               p.status().message()));
+      return absl::InvalidArgumentError(strCat("metric ", jsonQuote(metricName), ": ", s.field, " ",
+                                               quoteCondition(s.text), ": ", p.status().message()));
     }
     const bool callsDefault = p->calls("default");
     c.handlesNaN_ = c.handlesNaN_ || callsDefault || p->calls("isNaN");

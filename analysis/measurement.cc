@@ -31,8 +31,12 @@ void appendNumber(std::string& out, double d) {
 void appendValue(std::string& out, const expr::Value& v, int depth) {
   if (out.size() > kMaxValueBytes) return;
   switch (v.kind()) {
-    case expr::Value::Kind::kInt: out += std::to_string(v.asInt()); return;
-    case expr::Value::Kind::kFloat: appendNumber(out, v.asFloat()); return;
+    case expr::Value::Kind::kInt:
+      out += std::to_string(v.asInt());
+      return;
+    case expr::Value::Kind::kFloat:
+      appendNumber(out, v.asFloat());
+      return;
     case expr::Value::Kind::kList:
       if (depth < kMaxNestingChecked) {
         out += '[';
@@ -47,7 +51,9 @@ void appendValue(std::string& out, const expr::Value& v, int depth) {
         return;
       }
       [[fallthrough]];
-    default: out += v.debugString(); return;
+    default:
+      out += v.debugString();
+      return;
   }
 }
 
@@ -114,10 +120,10 @@ Measurement assessMeasurement(const ResolvedMetric& metric, const CompiledCondit
     if (!program->has_value()) continue;
     absl::StatusOr<bool> holds = (*program)->evaluateBool(env);
     if (!holds.ok()) {
-      return withPhase(std::move(m), AnalysisPhase::kError,
-                       strCat("could not evaluate ", field, " ",
-                              quoteCondition((*program)->source()), ": ",
-                              holds.status().message()));
+      return withPhase(
+          std::move(m), AnalysisPhase::kError,
+          strCat("could not evaluate ", field, " ", quoteCondition((*program)->source()), ": ",
+                 holds.status().message()));
     }
     *out = Verdict{true, *holds};
   }
@@ -130,8 +136,7 @@ Measurement assessMeasurement(const ResolvedMetric& metric, const CompiledCondit
   if (success.set && success.holds) return withPhase(std::move(m), AnalysisPhase::kSuccessful);
   if (success.set && failure.set) return withPhase(std::move(m), AnalysisPhase::kInconclusive);
   // Exactly one condition is set and it decided against itself.
-  return withPhase(std::move(m),
-                   success.set ? AnalysisPhase::kFailed : AnalysisPhase::kSuccessful);
+  return withPhase(std::move(m), success.set ? AnalysisPhase::kFailed : AnalysisPhase::kSuccessful);
 }
 
 }  // namespace serin::analysis

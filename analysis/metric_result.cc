@@ -39,7 +39,8 @@ void addMeasurement(MetricResult& result, Measurement m, int64_t retention) {
         ++result.consecutiveError;
         result.consecutiveSuccess = 0;
         break;
-      default: break;
+      default:
+        break;
     }
   }
   const bool replacesInFlight =

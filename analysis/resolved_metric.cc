@@ -49,8 +49,7 @@ absl::StatusOr<std::vector<ResolvedMetric>> resolveRunMetrics(const AnalysisRunS
 }
 
 absl::StatusOr<CompiledConditions> compileConditions(const ResolvedMetric& metric) {
-  return CompiledConditions::compile(metric.name, metric.successCondition,
-                                     metric.failureCondition);
+  return CompiledConditions::compile(metric.name, metric.successCondition, metric.failureCondition);
 }
 
 }  // namespace serin::analysis

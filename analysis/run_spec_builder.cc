@@ -20,10 +20,9 @@ absl::Status mergeTemplateArg(std::vector<Argument>& merged, const Argument& arg
   for (Argument& prev : merged) {
     if (prev.name != arg.name) continue;
     if (prev.value.has_value() && arg.value.has_value() && *prev.value != *arg.value) {
-      return absl::InvalidArgumentError(
-          strCat("argument ", jsonQuote(arg.name), " has two different values: ",
-                 jsonQuote(*prev.value), " and ", jsonQuote(*arg.value), " (template ",
-                 jsonQuote(templateName), ")"));
+      return absl::InvalidArgumentError(strCat(
+          "argument ", jsonQuote(arg.name), " has two different values: ", jsonQuote(*prev.value),
+          " and ", jsonQuote(*arg.value), " (template ", jsonQuote(templateName), ")"));
     }
     // A value once given is not lost to a later template that only declares the argument.
     if (!prev.value.has_value() && !prev.valueFrom.has_value()) prev = arg;
@@ -113,9 +112,9 @@ absl::StatusOr<std::vector<Argument>> resolveRolloutArguments(
       const bool stable = *a.podTemplateHashValue == "Stable";
       value = stable ? context.stablePodHash : context.latestPodHash;
       if (value.empty()) {
-        return absl::InvalidArgumentError(
-            strCat("argument ", jsonQuote(a.name), ": the ", stable ? "stable" : "latest",
-                   " pod-template hash is not known yet"));
+        return absl::InvalidArgumentError(strCat("argument ", jsonQuote(a.name), ": the ",
+                                                 stable ? "stable" : "latest",
+                                                 " pod-template hash is not known yet"));
       }
     }
     out.push_back(Argument{a.name, std::move(value), std::nullopt});
@@ -134,17 +133,16 @@ absl::StatusOr<AnalysisRunSpec> buildRunSpec(const std::vector<NamedTemplate>& t
     for (const Metric& m : t.spec.metrics) {
       auto [it, added] = owner.emplace(m.name, t.name);
       if (!added) {
-        return absl::InvalidArgumentError(strCat("metric ", jsonQuote(m.name),
-                                                 " is defined by both template ",
-                                                 jsonQuote(it->second), " and template ",
-                                                 jsonQuote(t.name)));
+        return absl::InvalidArgumentError(
+            strCat("metric ", jsonQuote(m.name), " is defined by both template ",
+                   jsonQuote(it->second), " and template ", jsonQuote(t.name)));
       }
       spec.metrics.push_back(m);
     }
     for (const Argument& a : t.spec.args) RETURN_IF_ERROR(mergeTemplateArg(spec.args, a, t.name));
     RETURN_IF_ERROR(appendRules(spec.dryRun, t.spec.dryRun, "dryRun"));
-    RETURN_IF_ERROR(
-        appendRules(spec.measurementRetention, t.spec.measurementRetention, "measurementRetention"));
+    RETURN_IF_ERROR(appendRules(spec.measurementRetention, t.spec.measurementRetention,
+                                "measurementRetention"));
   }
   if (spec.metrics.empty()) return absl::InvalidArgumentError("the templates define no metric");
   RETURN_IF_ERROR(appendRules(spec.dryRun, dryRun, "dryRun"));

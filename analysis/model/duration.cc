@@ -33,8 +33,8 @@ int64_t unitNanos(std::string_view unit) {
 absl::Status notADuration(std::string_view text, std::string_view why) {
   std::string quoted = jsonQuote(text.substr(0, 64));
   if (text.size() > 64) quoted.insert(quoted.size() - 1, "...");
-  return absl::InvalidArgumentError(strCat(quoted, " is not a duration", why.empty() ? "" : ": ",
-                                           why));
+  return absl::InvalidArgumentError(
+      strCat(quoted, " is not a duration", why.empty() ? "" : ": ", why));
 }
 
 bool isDigit(char c) { return c >= '0' && c <= '9'; }

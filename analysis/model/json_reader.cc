@@ -13,15 +13,23 @@ absl::Status fieldError(std::string_view path, std::string_view what) {
 
 std::string_view jsonTypeName(const nlohmann::json& value) {
   switch (value.type()) {
-    case nlohmann::json::value_t::null: return "null";
-    case nlohmann::json::value_t::object: return "an object";
-    case nlohmann::json::value_t::array: return "an array";
-    case nlohmann::json::value_t::string: return "a string";
-    case nlohmann::json::value_t::boolean: return "a boolean";
+    case nlohmann::json::value_t::null:
+      return "null";
+    case nlohmann::json::value_t::object:
+      return "an object";
+    case nlohmann::json::value_t::array:
+      return "an array";
+    case nlohmann::json::value_t::string:
+      return "a string";
+    case nlohmann::json::value_t::boolean:
+      return "a boolean";
     case nlohmann::json::value_t::number_integer:
-    case nlohmann::json::value_t::number_unsigned: return "an integer";
-    case nlohmann::json::value_t::number_float: return "a number";
-    default: return "an unsupported value";
+    case nlohmann::json::value_t::number_unsigned:
+      return "an integer";
+    case nlohmann::json::value_t::number_float:
+      return "a number";
+    default:
+      return "an unsupported value";
   }
 }
 
@@ -114,8 +122,8 @@ absl::Status ObjectReader::forEach(std::string_view key, size_t maxItems,
     return fieldError(path, strCat("must be a list, not ", jsonTypeName(*v)));
   }
   if (v->size() > maxItems) {
-    return fieldError(path, strCat("has ", v->size(), " items; at most ", maxItems,
-                                   " are allowed"));
+    return fieldError(path,
+                      strCat("has ", v->size(), " items; at most ", maxItems, " are allowed"));
   }
   for (size_t i = 0; i < v->size(); ++i) {
     absl::Status s = each((*v)[i], indexPath(path, i));

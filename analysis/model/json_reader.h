@@ -69,8 +69,7 @@ class ObjectReader {
   // supported by serin").
   absl::Status checkFields(
       std::initializer_list<std::string_view> known,
-      std::initializer_list<std::pair<std::string_view, std::string_view>> unsupported = {})
-      const;
+      std::initializer_list<std::pair<std::string_view, std::string_view>> unsupported = {}) const;
 
  private:
   ObjectReader(const nlohmann::json* object, std::string path)

@@ -13,7 +13,8 @@ absl::Status forEachTextField(
     absl::Status s = fn(field, *text);
     if (!s.ok()) return s;
   }
-  for (auto [field, value] : {std::pair{"count", &m.count}, {"failureLimit", &m.failureLimit},
+  for (auto [field, value] : {std::pair{"count", &m.count},
+                              {"failureLimit", &m.failureLimit},
                               {"inconclusiveLimit", &m.inconclusiveLimit},
                               {"consecutiveErrorLimit", &m.consecutiveErrorLimit},
                               {"consecutiveSuccessLimit", &m.consecutiveSuccessLimit}}) {
@@ -42,8 +43,9 @@ absl::Status forEachTextField(
     const Metric& metric,
     const std::function<absl::Status(std::string_view, const std::string&)>& fn) {
   // The fields are only read; the writable walk is shared so both see the same list.
-  return forEachTextField(const_cast<Metric&>(metric),
-                          [&](std::string_view field, std::string& text) { return fn(field, text); });
+  return forEachTextField(
+      const_cast<Metric&>(metric),
+      [&](std::string_view field, std::string& text) { return fn(field, text); });
 }
 
 }  // namespace serin::analysis

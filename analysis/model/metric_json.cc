@@ -60,8 +60,7 @@ absl::StatusOr<PrometheusMetric> parsePrometheus(const nlohmann::json& json,
   ASSIGN_OR_RETURN(std::optional<std::string> address, r.optionalString("address"));
   p.address = address.value_or("");
   ASSIGN_OR_RETURN(p.query, r.requiredString("query"));
-  ASSIGN_OR_RETURN(p.timeoutSeconds,
-                   r.optionalInteger("timeout", 1, kMaxPrometheusTimeoutSeconds));
+  ASSIGN_OR_RETURN(p.timeoutSeconds, r.optionalInteger("timeout", 1, kMaxPrometheusTimeoutSeconds));
   ASSIGN_OR_RETURN(p.insecure, r.boolean("insecure", false));
   RETURN_IF_ERROR(r.forEach("headers", kMaxHeaders,
                             [&](const nlohmann::json& item, const std::string& at) -> absl::Status {
@@ -90,13 +89,17 @@ absl::StatusOr<MetricProvider> parseProvider(const ObjectReader& metric) {
   const nlohmann::json* json = metric.find("provider");
   if (json == nullptr) return fieldError(path, "is required (serin supports prometheus)");
   ASSIGN_OR_RETURN(ObjectReader r, ObjectReader::open(*json, path));
-  RETURN_IF_ERROR(r.checkFields(
-      {"prometheus"}, {{"web", kProviderUnsupported},        {"job", kProviderUnsupported},
-                       {"datadog", kProviderUnsupported},    {"newRelic", kProviderUnsupported},
-                       {"wavefront", kProviderUnsupported},  {"kayenta", kProviderUnsupported},
-                       {"cloudWatch", kProviderUnsupported}, {"graphite", kProviderUnsupported},
-                       {"influxdb", kProviderUnsupported},   {"skywalking", kProviderUnsupported},
-                       {"plugin", kProviderUnsupported}}));
+  RETURN_IF_ERROR(r.checkFields({"prometheus"}, {{"web", kProviderUnsupported},
+                                                 {"job", kProviderUnsupported},
+                                                 {"datadog", kProviderUnsupported},
+                                                 {"newRelic", kProviderUnsupported},
+                                                 {"wavefront", kProviderUnsupported},
+                                                 {"kayenta", kProviderUnsupported},
+                                                 {"cloudWatch", kProviderUnsupported},
+                                                 {"graphite", kProviderUnsupported},
+                                                 {"influxdb", kProviderUnsupported},
+                                                 {"skywalking", kProviderUnsupported},
+                                                 {"plugin", kProviderUnsupported}}));
   const nlohmann::json* prometheus = r.find("prometheus");
   if (prometheus == nullptr) {
     return fieldError(path, "a metric needs exactly one provider (serin supports prometheus)");
@@ -112,13 +115,12 @@ absl::Status checkConditions(const Metric& m, const std::string& path) {
                                    " has neither successCondition nor failureCondition; serin "
                                    "never invents a verdict (InvalidSpec)"));
   }
-  for (auto [field, text] : {std::pair<std::string_view, const std::string*>{
-                                 "successCondition", &m.successCondition},
-                             {"failureCondition", &m.failureCondition}}) {
+  for (auto [field, text] :
+       {std::pair<std::string_view, const std::string*>{"successCondition", &m.successCondition},
+        {"failureCondition", &m.failureCondition}}) {
     if (text->empty() || hasPlaceholder(*text)) continue;  // compiled once substituted
-    absl::Status s = CompiledConditions::compile(
-                         m.name, field == "successCondition" ? *text : "",
-                         field == "failureCondition" ? *text : "")
+    absl::Status s = CompiledConditions::compile(m.name, field == "successCondition" ? *text : "",
+                                                 field == "failureCondition" ? *text : "")
                          .status();
     if (!s.ok()) return fieldError(strCat(path, ".", field), fromAbsl(s.message()));
   }
@@ -132,17 +134,18 @@ absl::StatusOr<Metric> parseMetric(const nlohmann::json& json, const std::string
   ASSIGN_OR_RETURN(ObjectReader r, ObjectReader::open(json, path));
   RETURN_IF_ERROR(r.checkFields({"name", "interval", "initialDelay", "count", "successCondition",
                                  "failureCondition", "failureLimit", "inconclusiveLimit",
-                                 "consecutiveErrorLimit", "consecutiveSuccessLimit",
-                                 "provider"}));
+                                 "consecutiveErrorLimit", "consecutiveSuccessLimit", "provider"}));
   Metric m;
   ASSIGN_OR_RETURN(m.name, r.requiredString("name"));
-  for (auto [key, out] : {std::pair{"interval", &m.interval}, {"initialDelay", &m.initialDelay},
+  for (auto [key, out] : {std::pair{"interval", &m.interval},
+                          {"initialDelay", &m.initialDelay},
                           {"successCondition", &m.successCondition},
                           {"failureCondition", &m.failureCondition}}) {
     ASSIGN_OR_RETURN(std::optional<std::string> v, r.optionalString(key));
     *out = v.value_or("");
   }
-  for (auto [key, out] : {std::pair{"count", &m.count}, {"failureLimit", &m.failureLimit},
+  for (auto [key, out] : {std::pair{"count", &m.count},
+                          {"failureLimit", &m.failureLimit},
                           {"inconclusiveLimit", &m.inconclusiveLimit},
                           {"consecutiveErrorLimit", &m.consecutiveErrorLimit},
                           {"consecutiveSuccessLimit", &m.consecutiveSuccessLimit}}) {
@@ -166,7 +169,8 @@ nlohmann::json toJson(const Metric& m) {
   if (!m.initialDelay.empty()) j["initialDelay"] = m.initialDelay;
   if (!m.successCondition.empty()) j["successCondition"] = m.successCondition;
   if (!m.failureCondition.empty()) j["failureCondition"] = m.failureCondition;
-  for (auto [key, field] : {std::pair{"count", &m.count}, {"failureLimit", &m.failureLimit},
+  for (auto [key, field] : {std::pair{"count", &m.count},
+                            {"failureLimit", &m.failureLimit},
                             {"inconclusiveLimit", &m.inconclusiveLimit},
                             {"consecutiveErrorLimit", &m.consecutiveErrorLimit},
                             {"consecutiveSuccessLimit", &m.consecutiveSuccessLimit}}) {

@@ -46,15 +46,13 @@ class SettingsReader {
       std::string_view minText;
       Field<int64_t>* out;
     };
-    for (const Limit& l : {Limit{"count", metric_.count, 0, "0 or more", &count},
-                           Limit{"failureLimit", metric_.failureLimit, -1, "-1 (off) or more",
-                                 &failure},
-                           Limit{"inconclusiveLimit", metric_.inconclusiveLimit, 0, "0 or more",
-                                 &inconclusive},
-                           Limit{"consecutiveErrorLimit", metric_.consecutiveErrorLimit, 0,
-                                 "0 or more", &errors},
-                           Limit{"consecutiveSuccessLimit", metric_.consecutiveSuccessLimit, 0,
-                                 "0 or more", &successes}}) {
+    for (const Limit& l :
+         {Limit{"count", metric_.count, 0, "0 or more", &count},
+          Limit{"failureLimit", metric_.failureLimit, -1, "-1 (off) or more", &failure},
+          Limit{"inconclusiveLimit", metric_.inconclusiveLimit, 0, "0 or more", &inconclusive},
+          Limit{"consecutiveErrorLimit", metric_.consecutiveErrorLimit, 0, "0 or more", &errors},
+          Limit{"consecutiveSuccessLimit", metric_.consecutiveSuccessLimit, 0, "0 or more",
+                &successes}}) {
       absl::StatusOr<Field<int64_t>> f = integer(l.name, l.value);
       if (!f.ok()) return f.status();
       if (f->value.has_value() && *f->value < l.min) {
@@ -88,20 +86,21 @@ class SettingsReader {
     if (count.known && failure.known && successes.known && rawCount > 0) {
       if (s.failureLimit >= 0 && rawCount < s.failureLimit + s.consecutiveSuccessLimit) {
         return fieldError(at("count"),
-                          strCat("count (", rawCount, ") must be at least failureLimit + "
-                                 "consecutiveSuccessLimit (", s.failureLimit, " + ",
-                                 s.consecutiveSuccessLimit, ")"));
+                          strCat("count (", rawCount,
+                                 ") must be at least failureLimit + "
+                                 "consecutiveSuccessLimit (",
+                                 s.failureLimit, " + ", s.consecutiveSuccessLimit, ")"));
       }
       if (s.failureLimit < 0 && rawCount < s.consecutiveSuccessLimit) {
-        return fieldError(at("count"), strCat("count (", rawCount,
-                                              ") must be at least consecutiveSuccessLimit (",
-                                              s.consecutiveSuccessLimit, ")"));
+        return fieldError(
+            at("count"), strCat("count (", rawCount, ") must be at least consecutiveSuccessLimit (",
+                                s.consecutiveSuccessLimit, ")"));
       }
     }
     if (count.known && inconclusive.known && rawCount > 0 && rawCount < s.inconclusiveLimit) {
-      return fieldError(at("count"), strCat("count (", rawCount,
-                                            ") must be at least inconclusiveLimit (",
-                                            s.inconclusiveLimit, ")"));
+      return fieldError(at("count"),
+                        strCat("count (", rawCount, ") must be at least inconclusiveLimit (",
+                               s.inconclusiveLimit, ")"));
     }
     return s;
   }
@@ -162,9 +161,9 @@ absl::StatusOr<int64_t> intValue(const IntOrString& v) {
     if (ec == std::errc::result_out_of_range) i = s[0] == '-' ? kInt32Min - 1 : kInt32Max + 1;
   }
   if (i < kInt32Min || i > kInt32Max) {
-    return absl::InvalidArgumentError(
-        strCat(i < kInt32Min ? "below " : "above ", i < kInt32Min ? kInt32Min : kInt32Max,
-               ", the range of a 32-bit integer"));
+    return absl::InvalidArgumentError(strCat(i < kInt32Min ? "below " : "above ",
+                                             i < kInt32Min ? kInt32Min : kInt32Max,
+                                             ", the range of a 32-bit integer"));
   }
   return i;
 }

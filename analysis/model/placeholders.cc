@@ -51,11 +51,12 @@ absl::StatusOr<std::string> expandPlaceholders(std::string_view text, const ArgV
 
 absl::Status forEachPlaceholder(std::string_view text,
                                 const std::function<absl::Status(std::string_view name)>& each) {
-  return expandPlaceholders(text, [&](std::string_view name) -> absl::StatusOr<std::string> {
-           absl::Status s = each(name);
-           if (!s.ok()) return s;
-           return std::string();
-         })
+  return expandPlaceholders(text,
+                            [&](std::string_view name) -> absl::StatusOr<std::string> {
+                              absl::Status s = each(name);
+                              if (!s.ok()) return s;
+                              return std::string();
+                            })
       .status();
 }
 

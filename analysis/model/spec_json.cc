@@ -24,35 +24,32 @@ struct CommonSpec {
 absl::StatusOr<CommonSpec> parseCommon(const ObjectReader& r) {
   CommonSpec spec;
   std::map<std::string, std::string, std::less<>> seen;  // name -> path
-  RETURN_IF_ERROR(r.forEach("metrics", kMaxMetrics,
-                            [&](const nlohmann::json& j, const std::string& at) -> absl::Status {
-                              ASSIGN_OR_RETURN(Metric m, parseMetric(j, at));
-                              auto [it, added] = seen.emplace(m.name, at);
-                              if (!added) {
-                                return fieldError(strCat(at, ".name"),
-                                                  strCat("duplicate metric name ",
-                                                         jsonQuote(m.name), " (also ",
-                                                         it->second, ")"));
-                              }
-                              spec.metrics.push_back(std::move(m));
-                              return absl::OkStatus();
-                            }));
-  if (spec.metrics.empty()) return fieldError(r.pathOf("metrics"), "at least one metric is required");
+  RETURN_IF_ERROR(r.forEach(
+      "metrics", kMaxMetrics, [&](const nlohmann::json& j, const std::string& at) -> absl::Status {
+        ASSIGN_OR_RETURN(Metric m, parseMetric(j, at));
+        auto [it, added] = seen.emplace(m.name, at);
+        if (!added) {
+          return fieldError(strCat(at, ".name"), strCat("duplicate metric name ", jsonQuote(m.name),
+                                                        " (also ", it->second, ")"));
+        }
+        spec.metrics.push_back(std::move(m));
+        return absl::OkStatus();
+      }));
+  if (spec.metrics.empty())
+    return fieldError(r.pathOf("metrics"), "at least one metric is required");
 
   seen.clear();
-  RETURN_IF_ERROR(r.forEach("args", kMaxArgs,
-                            [&](const nlohmann::json& j, const std::string& at) -> absl::Status {
-                              ASSIGN_OR_RETURN(Argument a, parseArgument(j, at));
-                              auto [it, added] = seen.emplace(a.name, at);
-                              if (!added) {
-                                return fieldError(strCat(at, ".name"),
-                                                  strCat("duplicate argument ",
-                                                         jsonQuote(a.name), " (also ",
-                                                         it->second, ")"));
-                              }
-                              spec.args.push_back(std::move(a));
-                              return absl::OkStatus();
-                            }));
+  RETURN_IF_ERROR(r.forEach(
+      "args", kMaxArgs, [&](const nlohmann::json& j, const std::string& at) -> absl::Status {
+        ASSIGN_OR_RETURN(Argument a, parseArgument(j, at));
+        auto [it, added] = seen.emplace(a.name, at);
+        if (!added) {
+          return fieldError(strCat(at, ".name"), strCat("duplicate argument ", jsonQuote(a.name),
+                                                        " (also ", it->second, ")"));
+        }
+        spec.args.push_back(std::move(a));
+        return absl::OkStatus();
+      }));
 
   seen.clear();
   RETURN_IF_ERROR(r.forEach("dryRun", kMaxRules,
@@ -144,9 +141,9 @@ absl::StatusOr<Argument> parseArgument(const nlohmann::json& json, const std::st
   if (const nlohmann::json* from = r.find("valueFrom")) {
     if (a.value.has_value()) return fieldError(path, "set value or valueFrom, not both");
     ASSIGN_OR_RETURN(ObjectReader f, ObjectReader::open(*from, r.pathOf("valueFrom")));
-    RETURN_IF_ERROR(f.checkFields({"secretKeyRef", "fieldRef"},
-                                  {{"podTemplateHashValue",
-                                    "belongs in the Rollout's analysis args, not in a template"}}));
+    RETURN_IF_ERROR(f.checkFields(
+        {"secretKeyRef", "fieldRef"},
+        {{"podTemplateHashValue", "belongs in the Rollout's analysis args, not in a template"}}));
     ArgumentValueFrom vf;
     if (const nlohmann::json* s = f.find("secretKeyRef")) {
       ASSIGN_OR_RETURN(ObjectReader sr, ObjectReader::open(*s, f.pathOf("secretKeyRef")));

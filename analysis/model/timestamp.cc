@@ -20,8 +20,8 @@ absl::StatusOr<absl::Time> parseTimestamp(std::string_view text) {
   std::string err;
   // absl's %Ez accepts "Z" as well as +hh:mm.
   if (text.size() > 64 || !absl::ParseTime(absl::RFC3339_full, toAbsl(text), &t, &err)) {
-    return absl::InvalidArgumentError(
-        strCat(jsonQuote(text.substr(0, 64)), " is not an RFC 3339 time (e.g. \"2026-11-25T10:00:00Z\")"));
+    return absl::InvalidArgumentError(strCat(
+        jsonQuote(text.substr(0, 64)), " is not an RFC 3339 time (e.g. \"2026-11-25T10:00:00Z\")"));
   }
   return t;
 }

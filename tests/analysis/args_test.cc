@@ -23,7 +23,7 @@ struct SubstituteCase {
   std::string want;
 };
 
-TEST(ArgsTest, SubstitutesEveryReference) {
+TEST(AnalysisArgsTest, SubstitutesEveryReference) {
   const SubstituteCase cases[] = {
       {"no references", "no references"},
       {"{{args.service-name}}", "checkout-canary"},
@@ -44,13 +44,13 @@ TEST(ArgsTest, SubstitutesEveryReference) {
   }
 }
 
-TEST(ArgsTest, SubstitutedValuesAreNotRescanned) {
+TEST(AnalysisArgsTest, SubstitutedValuesAreNotRescanned) {
   ResolvedArgs args;
   args.set("a", "{{args.b}}");
   EXPECT_EQ(*args.substitute("x{{args.a}}y"), "x{{args.b}}y");
 }
 
-TEST(ArgsTest, UnknownOrMalformedReferenceIsAnError) {
+TEST(AnalysisArgsTest, UnknownOrMalformedReferenceIsAnError) {
   const ResolvedArgs args = sampleArgs();
   EXPECT_EQ(args.substitute("up{svc=\"{{args.servce-name}}\"}").status().message(),
             "unknown argument \"servce-name\" in {{args.servce-name}}");
@@ -61,7 +61,7 @@ TEST(ArgsTest, UnknownOrMalformedReferenceIsAnError) {
   EXPECT_FALSE(args.substitute("{{args.}}").ok());
 }
 
-TEST(ArgsTest, RedactReplacesEverySecretValue) {
+TEST(AnalysisArgsTest, RedactReplacesEverySecretValue) {
   ResolvedArgs args = sampleArgs();
   args.set("password", "s3cr3t-t0ken-and-more", /*secret=*/true);
   EXPECT_EQ(args.redact("GET with Bearer s3cr3t-t0ken failed; s3cr3t-t0ken again"),
@@ -81,7 +81,7 @@ std::vector<Argument> runArgs() {
                    ArgumentValueFrom{SecretKeyRef{"prom-auth", "token"}, std::nullopt}}};
 }
 
-TEST(ArgsTest, ResolvesSecretsThroughLookup) {
+TEST(AnalysisArgsTest, ResolvesSecretsThroughLookup) {
   int calls = 0;
   SecretLookup lookup = [&](std::string_view name,
                             std::string_view key) -> absl::StatusOr<std::string> {
@@ -99,7 +99,7 @@ TEST(ArgsTest, ResolvesSecretsThroughLookup) {
   EXPECT_EQ(args->redact("auth hunter2"), "auth *****");
 }
 
-TEST(ArgsTest, LookupErrorNamesArgumentSecretAndKey) {
+TEST(AnalysisArgsTest, LookupErrorNamesArgumentSecretAndKey) {
   SecretLookup lookup = [](std::string_view, std::string_view) -> absl::StatusOr<std::string> {
     return absl::NotFoundError("secret not found");
   };
@@ -110,13 +110,13 @@ TEST(ArgsTest, LookupErrorNamesArgumentSecretAndKey) {
             "argument \"token\": secret \"prom-auth\" key \"token\": secret not found");
 }
 
-TEST(ArgsTest, WithoutSecretsHidesThem) {
+TEST(AnalysisArgsTest, WithoutSecretsHidesThem) {
   absl::StatusOr<ResolvedArgs> args = resolveArgsWithoutSecrets(runArgs());
   ASSERT_TRUE(args.ok());
   EXPECT_EQ(args->find("token")->value, "*****");
 }
 
-TEST(ArgsTest, ArgumentWithoutValueIsAnError) {
+TEST(AnalysisArgsTest, ArgumentWithoutValueIsAnError) {
   std::vector<Argument> args = {Argument{"service-name", std::nullopt, std::nullopt}};
   EXPECT_EQ(resolveArgsWithoutSecrets(args).status().message(),
             "argument \"service-name\" has no value");

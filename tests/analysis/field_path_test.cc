@@ -16,7 +16,8 @@ nlohmann::json rollout() {
                  "annotations": {"x": "annotated"}},
     "spec": {"replicas": 4, "paused": false, "ratio": 0.25,
              "template": {"metadata": {"annotations": {"x": "tmpl"}},
-                          "spec": {"containers": [{"name": "app", "image": "shop/checkout:1.0.5"}]}}}
+                          "spec": {"containers": [
+                            {"name": "app", "image": "shop/checkout:1.0.5"}]}}}
   })");
 }
 
@@ -25,7 +26,7 @@ struct Case {
   std::string want;
 };
 
-TEST(FieldPathTest, ReadsRolloutFields) {
+TEST(AnalysisFieldPathTest, ReadsRolloutFields) {
   const Case cases[] = {
       {"metadata.name", "checkout"},
       {"metadata.labels['app']", "checkout"},
@@ -48,11 +49,13 @@ TEST(FieldPathTest, ReadsRolloutFields) {
   }
 }
 
-TEST(FieldPathTest, ErrorsNameThePath) {
+TEST(AnalysisFieldPathTest, ErrorsNameThePath) {
   const Case cases[] = {
-      {"metadata.labels['team']", "fieldPath \"metadata.labels['team']\": not found in the Rollout"},
-      {"metadata.labels", "fieldPath \"metadata.labels\": must end at a string, number or boolean, "
-                          "not an object or a list"},
+      {"metadata.labels['team']",
+       "fieldPath \"metadata.labels['team']\": not found in the Rollout"},
+      {"metadata.labels",
+       "fieldPath \"metadata.labels\": must end at a string, number or boolean, "
+       "not an object or a list"},
       {"spec.template.spec.containers[3].image",
        "fieldPath \"spec.template.spec.containers[3].image\": not found in the Rollout"},
       {"spec.template.spec.containers[x]",
@@ -61,7 +64,8 @@ TEST(FieldPathTest, ErrorsNameThePath) {
       {"metadata..name", "fieldPath \"metadata..name\": empty name at position 10"},
       {"metadata.", "fieldPath \"metadata.\": ends with '.'"},
       {"", "fieldPath \"\": is empty"},
-      {"metadata.labels['app\"]", "fieldPath \"metadata.labels['app\\\"]\": unbalanced quotes in [...]"},
+      {"metadata.labels['app\"]",
+       "fieldPath \"metadata.labels['app\\\"]\": unbalanced quotes in [...]"},
       {"metadata.name.first", "fieldPath \"metadata.name.first\": not found in the Rollout"},
   };
   const nlohmann::json r = rollout();

@@ -35,7 +35,7 @@ struct Case {
   std::string value;
 };
 
-TEST(AssessMeasurementTest, Table) {
+TEST(AnalysisAssessMeasurementTest, Table) {
   const Case cases[] = {
       // Plain results.
       {"scalar success", "result >= 0.99", "", Value(0.995), P::kSuccessful, "", "0.995"},
@@ -48,8 +48,7 @@ TEST(AssessMeasurementTest, Table) {
       {"huge float has no exponent", "result > 0", "", Value(1e21), P::kSuccessful, "",
        "1000000000000000000000"},
       // Missing data is an Error, never a success.
-      {"empty vector", "result[0] >= 0.99", "", vec({}), P::kError, "query returned no data",
-       "[]"},
+      {"empty vector", "result[0] >= 0.99", "", vec({}), P::kError, "query returned no data", "[]"},
       {"empty vector with only failureCondition", "", "len(result) > 0 && result[0] > 0.05",
        vec({}), P::kError, "query returned no data", "[]"},
       {"empty vector even with default", "default(result[0], 1) >= 0.99", "", vec({}), P::kError,
@@ -63,21 +62,21 @@ TEST(AssessMeasurementTest, Table) {
        P::kError, "query returned NaN", "[NaN]"},
       {"NaN among numbers", "all(result, {# >= 0.9})", "", vec({0.95, kNaN}), P::kError,
        "query returned NaN", "[0.95,NaN]"},
-      {"NaN with both conditions", "result[0] >= 0.99", "result[0] < 0.9", vec({kNaN}),
-       P::kError, "query returned NaN", "[NaN]"},
+      {"NaN with both conditions", "result[0] >= 0.99", "result[0] < 0.9", vec({kNaN}), P::kError,
+       "query returned NaN", "[NaN]"},
       // A condition that tests for NaN decides.
       {"isNaN in failureCondition", "", "isNaN(result[0]) || result[0] > 0.05", vec({kNaN}),
        P::kFailed, "", "[NaN]"},
-      {"isNaN guard in successCondition", "!isNaN(result[0]) && result[0] >= 0.99", "",
-       vec({kNaN}), P::kFailed, "", "[NaN]"},
-      {"default in successCondition", "default(result[0], 0) >= 0.99", "", vec({kNaN}),
+      {"isNaN guard in successCondition", "!isNaN(result[0]) && result[0] >= 0.99", "", vec({kNaN}),
        P::kFailed, "", "[NaN]"},
+      {"default in successCondition", "default(result[0], 0) >= 0.99", "", vec({kNaN}), P::kFailed,
+       "", "[NaN]"},
       {"default in failureCondition", "", "default(result[0], 1) > 0.05", vec({kNaN}), P::kFailed,
        "", "[NaN]"},
       {"user explicitly accepts NaN", "isNaN(result[0]) || result[0] >= 0.99", "", vec({kNaN}),
        P::kSuccessful, "", "[NaN]"},
-      {"isNaN handles a normal value too", "", "isNaN(result[0]) || result[0] > 0.05",
-       vec({0.01}), P::kSuccessful, "", "[0.01]"},
+      {"isNaN handles a normal value too", "", "isNaN(result[0]) || result[0] > 0.05", vec({0.01}),
+       P::kSuccessful, "", "[0.01]"},
       // Infinity is data: IEEE comparisons decide.
       {"+Inf against success", "result < 0.05", "", Value(kInf), P::kFailed, "", "+Inf"},
       {"+Inf against failure", "", "result[0] > 0.05", vec({kInf}), P::kFailed, "", "[+Inf]"},
@@ -90,14 +89,14 @@ TEST(AssessMeasurementTest, Table) {
       {"provider error without message", "result >= 0.99", "", absl::UnavailableError(""),
        P::kError, "provider error (UNAVAILABLE...", ""},
       // Both conditions.
-      {"both: success holds", "result[0] >= 0.99", "result[0] < 0.9", vec({0.995}),
-       P::kSuccessful, "", "[0.995]"},
+      {"both: success holds", "result[0] >= 0.99", "result[0] < 0.9", vec({0.995}), P::kSuccessful,
+       "", "[0.995]"},
       {"both: failure holds", "result[0] >= 0.99", "result[0] < 0.9", vec({0.5}), P::kFailed, "",
        "[0.5]"},
       {"both: both hold, failure wins", "result[0] > 0", "result[0] < 1", vec({0.5}), P::kFailed,
        "", "[0.5]"},
-      {"both: neither holds", "result[0] >= 0.99", "result[0] < 0.9", vec({0.95}),
-       P::kInconclusive, "", "[0.95]"},
+      {"both: neither holds", "result[0] >= 0.99", "result[0] < 0.9", vec({0.95}), P::kInconclusive,
+       "", "[0.95]"},
       // Only one condition.
       {"only failure, false", "", "result[0] > 0.05", vec({0.01}), P::kSuccessful, "", "[0.01]"},
       {"only failure, true", "", "result[0] > 0.05", vec({0.2}), P::kFailed, "", "[0.2]"},
@@ -128,16 +127,24 @@ TEST(AssessMeasurementTest, Table) {
   }
 }
 
-TEST(AssessMeasurementTest, NoPathTurnsMissingDataIntoSuccess) {
+TEST(AnalysisAssessMeasurementTest, NoPathTurnsMissingDataIntoSuccess) {
   // Every pairing of a condition shape with a no-data result: never Successful.
   const std::pair<std::string, std::string> conditions[] = {
-      {"result[0] >= 0.99", ""},          {"", "result[0] > 0.05"},
-      {"result[0] >= 0.99", "result[0] < 0.9"}, {"result >= 0.99", ""},
-      {"", "result > 0.05"},              {"", "result[0] < 0"},
-      {"result[0] != 5", ""},             {"!(result[0] < 0.99)", ""},
+      {"result[0] >= 0.99", ""},
+      {"", "result[0] > 0.05"},
+      {"result[0] >= 0.99", "result[0] < 0.9"},
+      {"result >= 0.99", ""},
+      {"", "result > 0.05"},
+      {"", "result[0] < 0"},
+      {"result[0] != 5", ""},
+      {"!(result[0] < 0.99)", ""},
   };
-  const absl::StatusOr<Value> noData[] = {vec({}), vec({kNaN}), Value(kNaN), Value(),
-                                          vec({kNaN, kNaN}), absl::DeadlineExceededError("timeout"),
+  const absl::StatusOr<Value> noData[] = {vec({}),
+                                          vec({kNaN}),
+                                          Value(kNaN),
+                                          Value(),
+                                          vec({kNaN, kNaN}),
+                                          absl::DeadlineExceededError("timeout"),
                                           absl::InternalError("bad response")};
   for (const auto& [success, failure] : conditions) {
     const ResolvedMetric metric = promMetric("m", success, failure);
@@ -150,7 +157,7 @@ TEST(AssessMeasurementTest, NoPathTurnsMissingDataIntoSuccess) {
   }
 }
 
-TEST(AssessMeasurementTest, LongValueIsCut) {
+TEST(AnalysisAssessMeasurementTest, LongValueIsCut) {
   Value::List list(1000, Value(0.123456789));
   const std::string v = formatResultValue(Value(std::move(list)));
   EXPECT_LE(v.size(), 515u);

@@ -28,7 +28,12 @@ struct Counters {
 };
 
 Counters countersOf(const MetricResult& r) {
-  return {r.count, r.successful, r.failed, r.inconclusive, r.error, r.consecutiveError,
+  return {r.count,
+          r.successful,
+          r.failed,
+          r.inconclusive,
+          r.error,
+          r.consecutiveError,
           r.consecutiveSuccess};
 }
 
@@ -38,17 +43,21 @@ struct CounterCase {
   Counters want;
 };
 
-TEST(MetricResultTest, CountersFollowArgo) {
+TEST(AnalysisMetricResultTest, CountersFollowArgo) {
   const CounterCase cases[] = {
       {"one success", {P::kSuccessful}, {1, 1, 0, 0, 0, 0, 1}},
       {"errors do not count", {P::kError, P::kError}, {0, 0, 0, 0, 2, 2, 0}},
-      {"a success resets consecutive errors", {P::kError, P::kError, P::kSuccessful},
+      {"a success resets consecutive errors",
+       {P::kError, P::kError, P::kSuccessful},
        {1, 1, 0, 0, 2, 0, 1}},
-      {"a failure resets both streaks", {P::kSuccessful, P::kSuccessful, P::kError, P::kFailed},
+      {"a failure resets both streaks",
+       {P::kSuccessful, P::kSuccessful, P::kError, P::kFailed},
        {3, 2, 1, 0, 1, 0, 0}},
-      {"inconclusive counts", {P::kInconclusive, P::kSuccessful, P::kSuccessful},
+      {"inconclusive counts",
+       {P::kInconclusive, P::kSuccessful, P::kSuccessful},
        {3, 2, 0, 1, 0, 0, 2}},
-      {"an error breaks a success streak", {P::kSuccessful, P::kError, P::kSuccessful},
+      {"an error breaks a success streak",
+       {P::kSuccessful, P::kError, P::kSuccessful},
        {2, 2, 0, 0, 1, 0, 1}},
   };
   for (const CounterCase& c : cases) {
@@ -66,18 +75,19 @@ struct RetentionCase {
   size_t kept;
 };
 
-TEST(MetricResultTest, RetentionKeepsTheNewest) {
+TEST(AnalysisMetricResultTest, RetentionKeepsTheNewest) {
   const RetentionCase cases[] = {{10, 25, 10}, {10, 3, 3}, {2, 5, 2}, {1, 5, 1}, {0, 5, 1}};
   for (const RetentionCase& c : cases) {
     MetricResult r;
-    for (int i = 0; i < c.measurements; ++i) addMeasurement(r, finished(P::kSuccessful, i), c.retention);
+    for (int i = 0; i < c.measurements; ++i)
+      addMeasurement(r, finished(P::kSuccessful, i), c.retention);
     ASSERT_EQ(r.measurements.size(), c.kept) << c.retention;
     EXPECT_EQ(r.measurements.back().value, std::to_string(c.measurements - 1));
     EXPECT_EQ(r.count, c.measurements);  // counters cover the whole run
   }
 }
 
-TEST(MetricResultTest, InFlightMeasurementIsReplaced) {
+TEST(AnalysisMetricResultTest, InFlightMeasurementIsReplaced) {
   MetricResult r;
   Measurement running;
   running.phase = P::kRunning;
@@ -91,7 +101,7 @@ TEST(MetricResultTest, InFlightMeasurementIsReplaced) {
   EXPECT_EQ(r.count, 1);
 }
 
-TEST(MetricResultTest, RecordCreatesResultAndRedactsSecrets) {
+TEST(AnalysisMetricResultTest, RecordCreatesResultAndRedactsSecrets) {
   ResolvedMetric metric = testing::promMetric("errors", "result[0] < 0.01");
   metric.dryRun = true;
   metric.measurementRetention = 2;

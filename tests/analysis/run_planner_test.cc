@@ -55,53 +55,129 @@ struct ScheduleCase {
   std::string name;
   ResolvedMetric metric;
   std::vector<Measurement> measurements;
-  int now;                      // seconds after kT0
-  bool due;                     // the metric is due now
-  std::optional<int> next;      // nextMeasurementAt, seconds after kT0
-  P phase;                      // the run's phase after planning
+  int now;                  // seconds after kT0
+  bool due;                 // the metric is due now
+  std::optional<int> next;  // nextMeasurementAt, seconds after kT0
+  P phase;                  // the run's phase after planning
 };
 
-TEST(PlanRunTest, ScheduleTable) {
+TEST(AnalysisPlanRunTest, ScheduleTable) {
   const auto minute = absl::Minutes(1);
   const ScheduleCase cases[] = {
-      {"first measurement at once", metricWith(minute, std::nullopt), {}, 0, true, std::nullopt,
+      {"first measurement at once",
+       metricWith(minute, std::nullopt),
+       {},
+       0,
+       true,
+       std::nullopt,
        P::kRunning},
-      {"initialDelay not yet over", metricWith(minute, 3, absl::Seconds(30)), {}, 10, false, 30,
+      {"initialDelay not yet over",
+       metricWith(minute, 3, absl::Seconds(30)),
+       {},
+       10,
+       false,
+       30,
        P::kRunning},
-      {"initialDelay over", metricWith(minute, 3, absl::Seconds(30)), {}, 30, true, std::nullopt,
+      {"initialDelay over",
+       metricWith(minute, 3, absl::Seconds(30)),
+       {},
+       30,
+       true,
+       std::nullopt,
        P::kRunning},
-      {"initialDelay counts from the run's start", metricWith(minute, 3, absl::Seconds(30)), {},
-       45, true, std::nullopt, P::kRunning},
-      {"interval not yet elapsed", metricWith(minute, 3), {finishedAt(P::kSuccessful, 5)}, 60,
-       false, 65, P::kRunning},
-      {"interval elapsed", metricWith(minute, 3), {finishedAt(P::kSuccessful, 5)}, 65, true,
-       std::nullopt, P::kRunning},
-      {"interval counts from finishedAt", metricWith(minute, 3),
-       {finishedAt(P::kSuccessful, 5), finishedAt(P::kFailed, 70)}, 129, false, 130,
+      {"initialDelay counts from the run's start",
+       metricWith(minute, 3, absl::Seconds(30)),
+       {},
+       45,
+       true,
+       std::nullopt,
        P::kRunning},
-      {"error retried after 10 s, not the interval", metricWith(absl::Minutes(5), 3),
-       {finishedAt(P::kError, 100)}, 105, false, 110, P::kRunning},
-      {"error retry due", metricWith(absl::Minutes(5), 3), {finishedAt(P::kError, 100)}, 110, true,
-       std::nullopt, P::kRunning},
-      {"error retry waits 10 s even with a shorter interval", metricWith(absl::Seconds(2), 3),
-       {finishedAt(P::kError, 100)}, 105, false, 110, P::kRunning},
-      {"error retry without interval", metricWith(std::nullopt, 1), {finishedAt(P::kError, 100)},
-       110, true, std::nullopt, P::kRunning},
-      {"no interval: measured once", metricWith(std::nullopt, 1),
-       {finishedAt(P::kSuccessful, 3)}, 1000, false, std::nullopt, P::kSuccessful},
-      {"count reached", metricWith(minute, 2),
-       {finishedAt(P::kSuccessful, 0), finishedAt(P::kSuccessful, 60)}, 1000, false,
-       std::nullopt, P::kSuccessful},
-      {"errors do not count towards count", metricWith(minute, 2),
-       {finishedAt(P::kSuccessful, 0), finishedAt(P::kError, 60)}, 65, false, 70, P::kRunning},
-      {"interval only: runs until the run ends", metricWith(minute, std::nullopt),
+      {"interval not yet elapsed",
+       metricWith(minute, 3),
+       {finishedAt(P::kSuccessful, 5)},
+       60,
+       false,
+       65,
+       P::kRunning},
+      {"interval elapsed",
+       metricWith(minute, 3),
+       {finishedAt(P::kSuccessful, 5)},
+       65,
+       true,
+       std::nullopt,
+       P::kRunning},
+      {"interval counts from finishedAt",
+       metricWith(minute, 3),
+       {finishedAt(P::kSuccessful, 5), finishedAt(P::kFailed, 70)},
+       129,
+       false,
+       130,
+       P::kRunning},
+      {"error retried after 10 s, not the interval",
+       metricWith(absl::Minutes(5), 3),
+       {finishedAt(P::kError, 100)},
+       105,
+       false,
+       110,
+       P::kRunning},
+      {"error retry due",
+       metricWith(absl::Minutes(5), 3),
+       {finishedAt(P::kError, 100)},
+       110,
+       true,
+       std::nullopt,
+       P::kRunning},
+      {"error retry waits 10 s even with a shorter interval",
+       metricWith(absl::Seconds(2), 3),
+       {finishedAt(P::kError, 100)},
+       105,
+       false,
+       110,
+       P::kRunning},
+      {"error retry without interval",
+       metricWith(std::nullopt, 1),
+       {finishedAt(P::kError, 100)},
+       110,
+       true,
+       std::nullopt,
+       P::kRunning},
+      {"no interval: measured once",
+       metricWith(std::nullopt, 1),
+       {finishedAt(P::kSuccessful, 3)},
+       1000,
+       false,
+       std::nullopt,
+       P::kSuccessful},
+      {"count reached",
+       metricWith(minute, 2),
+       {finishedAt(P::kSuccessful, 0), finishedAt(P::kSuccessful, 60)},
+       1000,
+       false,
+       std::nullopt,
+       P::kSuccessful},
+      {"errors do not count towards count",
+       metricWith(minute, 2),
+       {finishedAt(P::kSuccessful, 0), finishedAt(P::kError, 60)},
+       65,
+       false,
+       70,
+       P::kRunning},
+      {"interval only: runs until the run ends",
+       metricWith(minute, std::nullopt),
        {finishedAt(P::kSuccessful, 0), finishedAt(P::kSuccessful, 60),
         finishedAt(P::kSuccessful, 120)},
-       180, true, std::nullopt, P::kRunning},
-      {"a failed metric ends the run", metricWith(minute, std::nullopt),
+       180,
+       true,
+       std::nullopt,
+       P::kRunning},
+      {"a failed metric ends the run",
+       metricWith(minute, std::nullopt),
        {finishedAt(P::kFailed, 0), finishedAt(P::kFailed, 60), finishedAt(P::kFailed, 120),
         finishedAt(P::kFailed, 180)},
-       240, false, std::nullopt, P::kFailed},
+       240,
+       false,
+       std::nullopt,
+       P::kFailed},
   };
   for (const ScheduleCase& c : cases) {
     const AnalysisRunStatus status = startedWith(c.metric, c.measurements);
@@ -111,14 +187,15 @@ TEST(PlanRunTest, ScheduleTable) {
       EXPECT_EQ(plan.due[0].metric, "m") << c.name;
       EXPECT_EQ(plan.due[0].action, DueMeasurement::Action::kMeasure) << c.name;
     }
-    EXPECT_EQ(plan.nextMeasurementAt, c.next.has_value() ? std::optional(at(*c.next)) : std::nullopt)
+    EXPECT_EQ(plan.nextMeasurementAt,
+              c.next.has_value() ? std::optional(at(*c.next)) : std::nullopt)
         << c.name;
     EXPECT_EQ(phaseName(plan.status.phase), phaseName(c.phase)) << c.name;
     EXPECT_EQ(plan.complete, isTerminal(c.phase)) << c.name;
   }
 }
 
-TEST(PlanRunTest, FirstPlanStartsTheRun) {
+TEST(AnalysisPlanRunTest, FirstPlanStartsTheRun) {
   const ResolvedMetric metric = metricWith(absl::Minutes(1), 3, absl::Seconds(30));
   const RunPlan plan = planResolvedRun({metric}, false, AnalysisRunStatus{}, at(7));
   EXPECT_EQ(plan.status.startedAt, at(7));
@@ -129,7 +206,7 @@ TEST(PlanRunTest, FirstPlanStartsTheRun) {
   ASSERT_TRUE(plan.status.dryRunSummary.has_value());
 }
 
-TEST(PlanRunTest, EarliestMetricDecidesTheRequeue) {
+TEST(AnalysisPlanRunTest, EarliestMetricDecidesTheRequeue) {
   ResolvedMetric a = metricWith(absl::Minutes(1), std::nullopt);
   a.name = "a";
   ResolvedMetric b = metricWith(absl::Seconds(20), std::nullopt);
@@ -145,7 +222,7 @@ TEST(PlanRunTest, EarliestMetricDecidesTheRequeue) {
   EXPECT_EQ(plan.nextMeasurementAt, at(25));
 }
 
-TEST(PlanRunTest, TerminateStopsMeasuring) {
+TEST(AnalysisPlanRunTest, TerminateStopsMeasuring) {
   const ResolvedMetric metric = metricWith(absl::Minutes(1), std::nullopt);
   const AnalysisRunStatus status = startedWith(metric, {finishedAt(P::kSuccessful, 0)});
   const RunPlan plan = planResolvedRun({metric}, true, status, at(120));
@@ -157,7 +234,7 @@ TEST(PlanRunTest, TerminateStopsMeasuring) {
   EXPECT_FALSE(plan.nextMeasurementAt.has_value());
 }
 
-TEST(PlanRunTest, CompleteRunIsLeftAlone) {
+TEST(AnalysisPlanRunTest, CompleteRunIsLeftAlone) {
   const ResolvedMetric metric = metricWith(absl::Minutes(1), std::nullopt);
   AnalysisRunStatus status = startedWith(metric, {finishedAt(P::kFailed, 0)});
   status.phase = P::kFailed;
@@ -168,7 +245,7 @@ TEST(PlanRunTest, CompleteRunIsLeftAlone) {
   EXPECT_EQ(plan.status, status);
 }
 
-TEST(PlanRunTest, InFlightMeasurements) {
+TEST(AnalysisPlanRunTest, InFlightMeasurements) {
   const ResolvedMetric metric = metricWith(absl::Minutes(1), std::nullopt);
   Measurement running;
   running.phase = P::kRunning;
@@ -187,7 +264,7 @@ TEST(PlanRunTest, InFlightMeasurements) {
   EXPECT_EQ(plan.due[0].action, DueMeasurement::Action::kTerminate);
 }
 
-TEST(PlanRunTest, RetentionAppliesToStoredMeasurements) {
+TEST(AnalysisPlanRunTest, RetentionAppliesToStoredMeasurements) {
   ResolvedMetric metric = metricWith(absl::Minutes(1), std::nullopt);
   metric.measurementRetention = 2;
   std::vector<Measurement> ms;
@@ -204,7 +281,7 @@ AnalysisRunSpec runSpec(const char* text) {
   return spec.ok() ? *spec : AnalysisRunSpec{};
 }
 
-TEST(PlanRunTest, InvalidSpecEndsTheRunInError) {
+TEST(AnalysisPlanRunTest, InvalidSpecEndsTheRunInError) {
   struct Case {
     const char* spec;
     std::string message;
@@ -213,7 +290,8 @@ TEST(PlanRunTest, InvalidSpecEndsTheRunInError) {
       {R"json({"args": [{"name": "n"}], "metrics": [{"name": "m", "successCondition": "true",
           "provider": {"prometheus": {"query": "{{args.n}}"}}}]})json",
        "Unable to resolve metric arguments: argument \"n\" has no value"},
-      {R"json({"args": [{"name": "n", "value": "x"}], "metrics": [{"name": "m", "count": "{{args.n}}",
+      {R"json({"args": [{"name": "n", "value": "x"}],
+          "metrics": [{"name": "m", "count": "{{args.n}}",
           "interval": "1m", "successCondition": "true",
           "provider": {"prometheus": {"query": "up"}}}]})json",
        "Analysis spec invalid: spec.metrics[0].count: \"x\" is not an integer"},
@@ -238,14 +316,15 @@ TEST(PlanRunTest, InvalidSpecEndsTheRunInError) {
   }
 }
 
-TEST(PlanRunTest, SecretArgumentsAreNotNeededToPlan) {
+TEST(AnalysisPlanRunTest, SecretArgumentsAreNotNeededToPlan) {
   const AnalysisRunSpec spec = runSpec(R"json({
     "args": [{"name": "token", "valueFrom": {"secretKeyRef": {"name": "s", "key": "k"}}},
              {"name": "limit", "value": "2"}],
     "metrics": [{"name": "m", "interval": "30s", "failureLimit": "{{args.limit}}",
                  "successCondition": "result[0] >= 0.99",
                  "provider": {"prometheus": {"query": "up",
-                   "headers": [{"key": "Authorization", "value": "Bearer {{args.token}}"}]}}}]})json");
+                   "headers": [{"key": "Authorization",
+                                "value": "Bearer {{args.token}}"}]}}}]})json");
   const RunPlan plan = planRun(spec, AnalysisRunStatus{}, at(0));
   EXPECT_FALSE(plan.complete) << plan.status.message;
   ASSERT_EQ(plan.due.size(), 1u);
@@ -293,9 +372,10 @@ Timeline drive(const AnalysisRunSpec& spec,
 
 expr::Value vector(double x) { return expr::Value(expr::Value::List{expr::Value(x)}); }
 
-TEST(PlanRunTest, NoTrafficNaNEndsInErrorAfterFiveRetries) {
+TEST(AnalysisPlanRunTest, NoTrafficNaNEndsInErrorAfterFiveRetries) {
   // Seed 004's metric: interval 1m, failureLimit 3, result[0] >= 0.99, and no canary traffic.
-  const AnalysisRunSpec spec = runSpec(R"json({"metrics": [{"name": "success-rate", "interval": "1m",
+  const AnalysisRunSpec spec =
+      runSpec(R"json({"metrics": [{"name": "success-rate", "interval": "1m",
       "successCondition": "result[0] >= 0.99", "failureLimit": 3,
       "provider": {"prometheus": {"query": "up"}}}]})json");
   const Timeline t =
@@ -311,11 +391,13 @@ TEST(PlanRunTest, NoTrafficNaNEndsInErrorAfterFiveRetries) {
   EXPECT_EQ(t.status.metricResults[0].count, 0);
 }
 
-TEST(PlanRunTest, FailuresBeyondTheLimitFailTheRun) {
-  const AnalysisRunSpec spec = runSpec(R"json({"metrics": [{"name": "success-rate", "interval": "1m",
+TEST(AnalysisPlanRunTest, FailuresBeyondTheLimitFailTheRun) {
+  const AnalysisRunSpec spec =
+      runSpec(R"json({"metrics": [{"name": "success-rate", "interval": "1m",
       "successCondition": "result[0] >= 0.99", "failureLimit": 1, "initialDelay": "30s",
       "provider": {"prometheus": {"query": "up"}}}]})json");
-  const Timeline t = drive(spec, [](int second) { return vector(second < 60 ? 0.999 : 0.5); }, 3600);
+  const Timeline t =
+      drive(spec, [](int second) { return vector(second < 60 ? 0.999 : 0.5); }, 3600);
   const std::vector<std::pair<int, P>> want = {
       {30, P::kSuccessful}, {90, P::kFailed}, {150, P::kFailed}};
   EXPECT_EQ(t.measurements, want);
@@ -325,11 +407,12 @@ TEST(PlanRunTest, FailuresBeyondTheLimitFailTheRun) {
   EXPECT_EQ(t.status.completedAt, at(150));
 }
 
-TEST(PlanRunTest, CountedMetricSucceedsAndDryRunDoesNotVote) {
+TEST(AnalysisPlanRunTest, CountedMetricSucceedsAndDryRunDoesNotVote) {
   const AnalysisRunSpec spec = runSpec(R"json({
     "dryRun": [{"metricName": "latency"}],
     "metrics": [
-      {"name": "success-rate", "interval": "1m", "count": 3, "successCondition": "result[0] >= 0.99",
+      {"name": "success-rate", "interval": "1m", "count": 3,
+       "successCondition": "result[0] >= 0.99",
        "provider": {"prometheus": {"query": "up"}}},
       {"name": "latency", "interval": "20s", "failureCondition": "result[0] > 0.5",
        "provider": {"prometheus": {"query": "latency"}}}]})json");

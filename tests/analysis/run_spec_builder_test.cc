@@ -30,7 +30,8 @@ NamedTemplate latency() {
              {"name": "team", "valueFrom": {"fieldRef": {"fieldPath": "metadata.labels['team']"}}},
              {"name": "token", "valueFrom": {"secretKeyRef": {"name": "prom", "key": "t"}}}],
     "metrics": [{"name": "latency", "failureCondition": "result[0] > 0.5",
-                 "provider": {"prometheus": {"query": "y{s=\"{{args.service-name}}\",t=\"{{args.team}}\"}",
+                 "provider": {"prometheus": {
+                   "query": "y{s=\"{{args.service-name}}\",t=\"{{args.team}}\"}",
                    "headers": [{"key": "Authorization", "value": "Bearer {{args.token}}"}]}}}],
     "dryRun": [{"metricName": "latency"}]
   })");
@@ -47,13 +48,13 @@ const Argument* findArg(const AnalysisRunSpec& spec, std::string_view name) {
   return nullptr;
 }
 
-TEST(RunSpecBuilderTest, MergesTemplatesAndArguments) {
+TEST(AnalysisRunSpecBuilderTest, MergesTemplatesAndArguments) {
   const std::vector<Argument> caller = {Argument{"service-name", "checkout-canary", std::nullopt},
                                         Argument{"threshold", "0.95", std::nullopt},
                                         Argument{"not-declared", "ignored", std::nullopt}};
-  absl::StatusOr<AnalysisRunSpec> spec = buildRunSpec(
-      {successRate(), latency()}, caller, {}, {MeasurementRetention{"success-rate", 3}},
-      rolloutJson());
+  absl::StatusOr<AnalysisRunSpec> spec =
+      buildRunSpec({successRate(), latency()}, caller, {},
+                   {MeasurementRetention{"success-rate", 3}}, rolloutJson());
   ASSERT_TRUE(spec.ok()) << spec.status();
   ASSERT_EQ(spec->metrics.size(), 2u);
   EXPECT_EQ(spec->metrics[0].name, "success-rate");
@@ -80,33 +81,49 @@ struct BadBuild {
   std::string error;
 };
 
-TEST(RunSpecBuilderTest, Errors) {
+TEST(AnalysisRunSpecBuilderTest, Errors) {
   const std::vector<Argument> service = {Argument{"service-name", "svc", std::nullopt}};
   const BadBuild cases[] = {
-      {"missing argument", {successRate()}, {}, {},
+      {"missing argument",
+       {successRate()},
+       {},
+       {},
        "argument \"service-name\" has no value: the template declares it without a default and "
        "the Rollout does not pass it"},
-      {"metric defined twice", {successRate(), successRate()}, service, {},
+      {"metric defined twice",
+       {successRate(), successRate()},
+       service,
+       {},
        "metric \"success-rate\" is defined by both template \"success-rate\" and template "
        "\"success-rate\""},
       {"conflicting argument values",
        {successRate(), templateOf("other", R"({"args": [{"name": "threshold", "value": "0.5"}],
           "metrics": [{"name": "m2", "successCondition": "true",
                        "provider": {"prometheus": {"query": "q"}}}]})")},
-       service, {},
+       service,
+       {},
        "argument \"threshold\" has two different values: \"0.99\" and \"0.5\" (template "
        "\"other\")"},
       {"reference to an undeclared argument",
        {templateOf("typo", R"({"metrics": [{"name": "m", "successCondition": "true",
           "provider": {"prometheus": {"query": "x{s=\"{{args.servce}}\"}"}}}]})")},
-       {}, {},
+       {},
+       {},
        "metric \"m\" provider.prometheus.query: unknown argument \"servce\" (template \"typo\" "
        "declares no such argument)"},
-      {"fieldRef to a missing label", {latency()}, service, {},
+      {"fieldRef to a missing label",
+       {latency()},
+       service,
+       {},
        "argument \"team\": fieldPath \"metadata.labels['team']\": not found in the Rollout"},
-      {"dryRun rule matching nothing", {successRate()}, service, {DryRun{"nope"}},
+      {"dryRun rule matching nothing",
+       {successRate()},
+       service,
+       {DryRun{"nope"}},
        "dryRun: \"nope\" matches no metric of the run"},
-      {"dryRun rule twice", {successRate()}, service,
+      {"dryRun rule twice",
+       {successRate()},
+       service,
        {DryRun{"success-rate"}, DryRun{"success-rate"}},
        "dryRun: two rules for metric \"success-rate\""},
       {"no templates", {}, service, {}, "the templates define no metric"},
@@ -114,13 +131,14 @@ TEST(RunSpecBuilderTest, Errors) {
   for (const BadBuild& c : cases) {
     const nlohmann::json rollout =
         c.name == "fieldRef to a missing label" ? json(R"({"metadata": {}})") : rolloutJson();
-    absl::StatusOr<AnalysisRunSpec> spec = buildRunSpec(c.templates, c.caller, c.dryRun, {}, rollout);
+    absl::StatusOr<AnalysisRunSpec> spec =
+        buildRunSpec(c.templates, c.caller, c.dryRun, {}, rollout);
     ASSERT_FALSE(spec.ok()) << c.name;
     EXPECT_EQ(spec.status().message(), c.error) << c.name;
   }
 }
 
-TEST(RunSpecBuilderTest, RolloutArguments) {
+TEST(AnalysisRunSpecBuilderTest, RolloutArguments) {
   std::vector<RolloutArgument> args;
   const char* items[] = {
       R"({"name": "service-name", "value": "checkout-canary"})",
@@ -145,12 +163,13 @@ TEST(RunSpecBuilderTest, RolloutArguments) {
 
   EXPECT_EQ(resolveRolloutArguments(args, RolloutContext{rollout, "", "7c9a"}).status().message(),
             "argument \"stable\": the stable pod-template hash is not known yet");
-  EXPECT_EQ(parseRolloutArgument(json(R"({"name": "x", "valueFrom": {"podTemplateHashValue": "Old"}})"),
-                                 "spec.strategy.canary.analysis.args[2]")
-                .status()
-                .message(),
-            "spec.strategy.canary.analysis.args[2].valueFrom.podTemplateHashValue: must be Stable "
-            "or Latest");
+  EXPECT_EQ(
+      parseRolloutArgument(json(R"({"name": "x", "valueFrom": {"podTemplateHashValue": "Old"}})"),
+                           "spec.strategy.canary.analysis.args[2]")
+          .status()
+          .message(),
+      "spec.strategy.canary.analysis.args[2].valueFrom.podTemplateHashValue: must be Stable "
+      "or Latest");
 }
 
 }  // namespace

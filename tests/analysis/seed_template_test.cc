@@ -23,13 +23,16 @@ constexpr const char* kSeed004Spec = R"json({
     "failureLimit": 3,
     "provider": {"prometheus": {
       "address": "http://prometheus:9090",
-      "query": "sum(rate(http_requests_total{\n  service=\"{{args.service-name}}\",\n  status=~\"2..\"\n}[5m])) /\nsum(rate(http_requests_total{\n  service=\"{{args.service-name}}\"\n}[5m]))\n"
+      "query": "sum(rate(http_requests_total{\n  service=\"{{args.service-name}}\",\n  )json"
+              R"json(status=~\"2..\"\n}[5m])) /\nsum(rate(http_requests_total{\n  )json"
+              R"json(service=\"{{args.service-name}}\"\n}[5m]))\n"
     }}
   }]
 })json";
 
-TEST(Seed004Test, TemplateParsesAndRuns) {
-  absl::StatusOr<AnalysisTemplateSpec> spec = parseAnalysisTemplateSpec(testing::json(kSeed004Spec));
+TEST(AnalysisSeed004Test, TemplateParsesAndRuns) {
+  absl::StatusOr<AnalysisTemplateSpec> spec =
+      parseAnalysisTemplateSpec(testing::json(kSeed004Spec));
   ASSERT_TRUE(spec.ok()) << spec.status();
   ASSERT_EQ(spec->metrics.size(), 1u);
   EXPECT_EQ(spec->metrics[0].failureLimit, (IntOrString{int64_t{3}}));

@@ -18,8 +18,7 @@ inline const absl::Time kT0 = absl::FromUnixSeconds(1'800'000'000);
 inline nlohmann::json json(std::string_view text) { return nlohmann::json::parse(text); }
 
 // A resolved Prometheus metric with the given conditions and default settings.
-inline ResolvedMetric promMetric(std::string name, std::string success,
-                                 std::string failure = "") {
+inline ResolvedMetric promMetric(std::string name, std::string success, std::string failure = "") {
   ResolvedMetric m;
   m.name = std::move(name);
   m.successCondition = std::move(success);

@@ -12,7 +12,7 @@ struct GoodCase {
   absl::Duration want;
 };
 
-TEST(ParseDurationTest, AcceptsGoSyntax) {
+TEST(AnalysisParseDurationTest, AcceptsGoSyntax) {
   const GoodCase cases[] = {
       {"0", absl::ZeroDuration()},
       {"30s", absl::Seconds(30)},
@@ -44,13 +44,14 @@ struct BadCase {
   std::string message;
 };
 
-TEST(ParseDurationTest, RejectsWithClearMessage) {
+TEST(AnalysisParseDurationTest, RejectsWithClearMessage) {
   const BadCase cases[] = {
       {"", "\"\" is not a duration"},
       {"5x", "\"5x\" is not a duration: unknown unit \"x\" (use ns, us, ms, s, m or h)"},
       {"30", "\"30\" is not a duration: missing unit (use ns, us, ms, s, m or h, e.g. \"30s\")"},
-      {"-1s", "\"-1s\" is not a duration: a duration has no sign (negative durations are not "
-              "allowed)"},
+      {"-1s",
+       "\"-1s\" is not a duration: a duration has no sign (negative durations are not "
+       "allowed)"},
       {"+1s", "a duration has no sign"},
       {"s", "expected a number at position 1"},
       {"1m30", "missing unit"},
@@ -71,7 +72,7 @@ TEST(ParseDurationTest, RejectsWithClearMessage) {
   }
 }
 
-TEST(ParseDurationTest, LongInputIsQuotedShort) {
+TEST(AnalysisParseDurationTest, LongInputIsQuotedShort) {
   const std::string text(10000, '9');
   absl::StatusOr<absl::Duration> d = parseDuration(text);
   ASSERT_FALSE(d.ok());

@@ -13,7 +13,7 @@ struct Case {
   bool want;
 };
 
-TEST(MetricRuleTest, MatchesLikeArgoRegexSearch) {
+TEST(AnalysisMetricRuleTest, MatchesLikeArgoRegexSearch) {
   const Case cases[] = {
       {"*", "anything", true},
       {".*", "total-5xx-errors", true},
@@ -45,14 +45,14 @@ TEST(MetricRuleTest, MatchesLikeArgoRegexSearch) {
   }
 }
 
-TEST(MetricRuleTest, RejectsWhatItCannotReadSafely) {
+TEST(AnalysisMetricRuleTest, RejectsWhatItCannotReadSafely) {
   for (const char* pattern : {"", "(a|b)", "a{3}", "a**", "[abc", "x\\", "\\d", "a^b", "+a"}) {
     EXPECT_FALSE(checkMetricRule(pattern).ok()) << pattern;
   }
   EXPECT_FALSE(checkMetricRule(std::string(300, 'a')).ok());
 }
 
-TEST(MetricRuleTest, HostilePatternRunsInLinearTime) {
+TEST(AnalysisMetricRuleTest, HostilePatternRunsInLinearTime) {
   // (a*)*b style blow-ups cannot be written; the closest, many stars, stays linear.
   std::string pattern;
   for (int i = 0; i < 60; ++i) pattern += "a*";

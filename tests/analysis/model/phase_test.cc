@@ -7,9 +7,8 @@ namespace {
 
 using P = AnalysisPhase;
 
-TEST(PhaseTest, NamesRoundTrip) {
-  for (P p : {P::kPending, P::kRunning, P::kSuccessful, P::kFailed, P::kError,
-              P::kInconclusive}) {
+TEST(AnalysisPhaseTest, NamesRoundTrip) {
+  for (P p : {P::kPending, P::kRunning, P::kSuccessful, P::kFailed, P::kError, P::kInconclusive}) {
     absl::StatusOr<P> back = parsePhase(phaseName(p));
     ASSERT_TRUE(back.ok());
     EXPECT_EQ(*back, p);
@@ -20,9 +19,9 @@ TEST(PhaseTest, NamesRoundTrip) {
   EXPECT_FALSE(parsePhase("Done").ok());
 }
 
-TEST(PhaseTest, RankFromBestToWorst) {
-  const P order[] = {P::kSuccessful, P::kRunning,  P::kPending,
-                     P::kInconclusive, P::kError, P::kFailed};
+TEST(AnalysisPhaseTest, RankFromBestToWorst) {
+  const P order[] = {P::kSuccessful,   P::kRunning, P::kPending,
+                     P::kInconclusive, P::kError,   P::kFailed};
   for (int i = 0; i < 6; ++i) EXPECT_EQ(phaseRank(order[i]), i) << phaseName(order[i]);
 }
 
@@ -30,7 +29,7 @@ struct WorstCase {
   P a, b, want;
 };
 
-TEST(PhaseTest, WorstWins) {
+TEST(AnalysisPhaseTest, WorstWins) {
   const WorstCase cases[] = {
       {P::kSuccessful, P::kRunning, P::kRunning},
       {P::kRunning, P::kPending, P::kPending},
@@ -47,7 +46,7 @@ TEST(PhaseTest, WorstWins) {
   }
 }
 
-TEST(PhaseTest, Terminal) {
+TEST(AnalysisPhaseTest, Terminal) {
   EXPECT_FALSE(isTerminal(P::kPending));
   EXPECT_FALSE(isTerminal(P::kRunning));
   EXPECT_TRUE(isTerminal(P::kSuccessful));

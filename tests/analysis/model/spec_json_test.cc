@@ -38,7 +38,7 @@ nlohmann::json validSpec() {
   })json");
 }
 
-TEST(SpecJsonTest, ParsesAValidTemplate) {
+TEST(AnalysisSpecJsonTest, ParsesAValidTemplate) {
   absl::StatusOr<AnalysisTemplateSpec> spec = parseAnalysisTemplateSpec(validSpec());
   ASSERT_TRUE(spec.ok()) << spec.status();
   ASSERT_EQ(spec->metrics.size(), 1u);
@@ -62,7 +62,7 @@ TEST(SpecJsonTest, ParsesAValidTemplate) {
   EXPECT_EQ(spec->measurementRetention[0].limit, 20);
 }
 
-TEST(SpecJsonTest, AcceptsGoWrittenEmptyAuthenticationAndNulls) {
+TEST(AnalysisSpecJsonTest, AcceptsGoWrittenEmptyAuthenticationAndNulls) {
   nlohmann::json spec = validSpec();
   spec["metrics"][0]["provider"]["prometheus"]["authentication"] =
       json(R"({"sigv4": {}, "oauth2": {}})");
@@ -89,16 +89,18 @@ nlohmann::json& metric0(nlohmann::json& spec) { return spec["metrics"][0]; }
 nlohmann::json& prom0(nlohmann::json& spec) { return spec["metrics"][0]["provider"]["prometheus"]; }
 
 std::string deepArray(int depth) {
-  return std::string(static_cast<size_t>(depth), '[') + std::string(static_cast<size_t>(depth), ']');
+  return std::string(static_cast<size_t>(depth), '[') +
+         std::string(static_cast<size_t>(depth), ']');
 }
 
-TEST(SpecJsonTest, MalformedSpecsNameTheField) {
+TEST(AnalysisSpecJsonTest, MalformedSpecsNameTheField) {
   const BadSpec cases[] = {
       {"spec not an object", json("3"), "spec: must be an object, not an integer"},
       {"no metrics", json("{}"), "spec.metrics: at least one metric is required"},
       {"metrics not a list", json(R"({"metrics": {"name": "x"}})"),
        "spec.metrics: must be a list, not an object"},
-      {"null metric", json(R"({"metrics": [null]})"), "spec.metrics[0]: must be an object, not null"},
+      {"null metric", json(R"({"metrics": [null]})"),
+       "spec.metrics[0]: must be an object, not null"},
       {"missing name", edit([](auto& s) { metric0(s).erase("name"); }),
        "spec.metrics[0].name: is required"},
       {"name of wrong type", edit([](auto& s) { metric0(s)["name"] = 5; }),
@@ -131,7 +133,8 @@ TEST(SpecJsonTest, MalformedSpecsNameTheField) {
        "spec.metrics[0].failureLimit: must be an integer or a string holding one, not a number"},
       {"count beyond int32", edit([](auto& s) { metric0(s)["count"] = 99999999999; }),
        "spec.metrics[0].count: above 2147483647, the range of a 32-bit integer"},
-      {"count beyond int64", edit([](auto& s) { metric0(s)["count"] = json("18446744073709551615"); }),
+      {"count beyond int64",
+       edit([](auto& s) { metric0(s)["count"] = json("18446744073709551615"); }),
        "spec.metrics[0].count: is far out of range"},
       {"count as huge string",
        edit([](auto& s) { metric0(s)["count"] = "999999999999999999999999"; }),
@@ -143,8 +146,7 @@ TEST(SpecJsonTest, MalformedSpecsNameTheField) {
        "boolean"},
       {"duplicate metric", edit([](auto& s) { s["metrics"].push_back(metric0(s)); }),
        "spec.metrics[1].name: duplicate metric name \"success-rate\" (also spec.metrics[0])"},
-      {"datadog provider",
-       edit([](auto& s) {
+      {"datadog provider", edit([](auto& s) {
          nlohmann::json m = metric0(s);
          m["name"] = "errors";
          m["provider"] = json(R"({"datadog": {"query": "x"}})");
@@ -164,10 +166,12 @@ TEST(SpecJsonTest, MalformedSpecsNameTheField) {
       {"rangeQuery", edit([](auto& s) { prom0(s)["rangeQuery"] = json(R"({"step": "1m"})"); }),
        "spec.metrics[0].provider.prometheus.rangeQuery: not supported by serin (instant queries "
        "only)"},
-      {"sigv4", edit([](auto& s) { prom0(s)["authentication"] = json(R"({"sigv4": {"region": "x"}})"); }),
+      {"sigv4",
+       edit([](auto& s) { prom0(s)["authentication"] = json(R"({"sigv4": {"region": "x"}})"); }),
        "spec.metrics[0].provider.prometheus.authentication.sigv4: not supported by serin (send "
        "credentials in headers, e.g. an Authorization header whose value is a secret argument)"},
-      {"oauth2", edit([](auto& s) { prom0(s)["authentication"] = json(R"({"oauth2": {"clientId": "x"}})"); }),
+      {"oauth2",
+       edit([](auto& s) { prom0(s)["authentication"] = json(R"({"oauth2": {"clientId": "x"}})"); }),
        "spec.metrics[0].provider.prometheus.authentication.oauth2: not supported by serin ..."},
       {"missing query", edit([](auto& s) { prom0(s).erase("query"); }),
        "spec.metrics[0].provider.prometheus.query: is required"},
@@ -176,7 +180,8 @@ TEST(SpecJsonTest, MalformedSpecsNameTheField) {
       {"timeout as string", edit([](auto& s) { prom0(s)["timeout"] = "30s"; }),
        "spec.metrics[0].provider.prometheus.timeout: must be an integer from 1 to 3600, not a "
        "string"},
-      {"header without key", edit([](auto& s) { prom0(s)["headers"] = json(R"([{"value": "x"}])"); }),
+      {"header without key",
+       edit([](auto& s) { prom0(s)["headers"] = json(R"([{"value": "x"}])"); }),
        "spec.metrics[0].provider.prometheus.headers[0].key: is required"},
       {"insecure as string", edit([](auto& s) { prom0(s)["insecure"] = "yes"; }),
        "spec.metrics[0].provider.prometheus.insecure: must be true or false, not a string"},
@@ -185,7 +190,8 @@ TEST(SpecJsonTest, MalformedSpecsNameTheField) {
       {"no condition", edit([](auto& s) { metric0(s).erase("successCondition"); }),
        "spec.metrics[0]: metric \"success-rate\" has neither successCondition nor "
        "failureCondition; serin never invents a verdict (InvalidSpec)"},
-      {"condition syntax error", edit([](auto& s) { metric0(s)["failureCondition"] = "result[0] >"; }),
+      {"condition syntax error",
+       edit([](auto& s) { metric0(s)["failureCondition"] = "result[0] >"; }),
        "spec.metrics[0].failureCondition: metric \"success-rate\": failureCondition \"result[0] "
        ">\": line 1, column ..."},
       {"unclosed reference", edit([](auto& s) { prom0(s)["query"] = "up{x=\"{{args.a\"}"; }),
@@ -195,8 +201,7 @@ TEST(SpecJsonTest, MalformedSpecsNameTheField) {
        "(write {{args.<name>}})"},
       {"duplicate argument", edit([](auto& s) { s["args"].push_back(s["args"][0]); }),
        "spec.args[3].name: duplicate argument \"service-name\" (also spec.args[0])"},
-      {"value and valueFrom",
-       edit([](auto& s) { s["args"][2]["value"] = "x"; }),
+      {"value and valueFrom", edit([](auto& s) { s["args"][2]["value"] = "x"; }),
        "spec.args[2]: set value or valueFrom, not both"},
       {"empty valueFrom", edit([](auto& s) { s["args"][2]["valueFrom"] = json("{}"); }),
        "spec.args[2].valueFrom: needs exactly one of secretKeyRef or fieldRef"},
@@ -207,10 +212,10 @@ TEST(SpecJsonTest, MalformedSpecsNameTheField) {
        "spec.dryRun[0].metricName: not a metric name pattern serin supports: '(' ..."},
       {"negative retention", edit([](auto& s) { s["measurementRetention"][0]["limit"] = -1; }),
        "spec.measurementRetention[0].limit: must be an integer from 0 to 1000, not -1"},
-      {"nested templates", edit([](auto& s) { s["templates"] = json(R"([{"templateName": "x"}])"); }),
+      {"nested templates",
+       edit([](auto& s) { s["templates"] = json(R"([{"templateName": "x"}])"); }),
        "spec.templates: templates (nested analysis templates) is not supported by serin"},
-      {"too many metrics",
-       edit([](auto& s) {
+      {"too many metrics", edit([](auto& s) {
          for (int i = 0; i < 100; ++i) {
            nlohmann::json m = metric0(s);
            m["name"] = "m" + std::to_string(i);
@@ -223,8 +228,7 @@ TEST(SpecJsonTest, MalformedSpecsNameTheField) {
       {"deeply nested unknown field",
        edit([](auto& s) { metric0(s)["extra"] = json(deepArray(5000)); }),
        "spec.metrics[0].extra: unknown field"},
-      {"hostile long key",
-       edit([](auto& s) { metric0(s)[std::string(5000, 'k')] = 1; }),
+      {"hostile long key", edit([](auto& s) { metric0(s)[std::string(5000, 'k')] = 1; }),
        "spec.metrics[0]." + std::string(64, 'k') + "...: unknown field"},
       {"control characters in key", edit([](auto& s) { metric0(s)["a\nb"] = 1; }),
        "spec.metrics[0].\"a\\nb\": unknown field"},
@@ -243,7 +247,7 @@ TEST(SpecJsonTest, MalformedSpecsNameTheField) {
   }
 }
 
-TEST(SpecJsonTest, ConditionSyntaxErrorNamesMetricExpressionAndColumn) {
+TEST(AnalysisSpecJsonTest, ConditionSyntaxErrorNamesMetricExpressionAndColumn) {
   nlohmann::json spec = validSpec();
   metric0(spec)["successCondition"] = "result[0] >= = 0.99";
   absl::StatusOr<AnalysisTemplateSpec> parsed = parseAnalysisTemplateSpec(spec);
@@ -255,12 +259,13 @@ TEST(SpecJsonTest, ConditionSyntaxErrorNamesMetricExpressionAndColumn) {
   EXPECT_NE(message.find("column 14"), std::string::npos) << message;
 }
 
-TEST(SpecJsonTest, RunSpecChecksRulesAndTerminate) {
+TEST(AnalysisSpecJsonTest, RunSpecChecksRulesAndTerminate) {
   nlohmann::json spec = validSpec();
   spec["terminate"] = true;
   absl::StatusOr<AnalysisRunSpec> run = parseAnalysisRunSpec(spec);
   ASSERT_FALSE(run.ok());  // the dryRun rule "other.*" matches no metric of this run
-  EXPECT_EQ(run.status().message(), "spec.dryRun[0].metricName: \"other.*\" matches no metric of the run");
+  EXPECT_EQ(run.status().message(),
+            "spec.dryRun[0].metricName: \"other.*\" matches no metric of the run");
 
   spec["dryRun"] = json(R"([{"metricName": "success-.*"}])");
   run = parseAnalysisRunSpec(spec);
@@ -279,7 +284,7 @@ TEST(SpecJsonTest, RunSpecChecksRulesAndTerminate) {
             "spec.terminate: must be true or false, not a string");
 }
 
-TEST(SpecJsonTest, RunSpecRoundTrips) {
+TEST(AnalysisSpecJsonTest, RunSpecRoundTrips) {
   nlohmann::json spec = validSpec();
   spec["dryRun"] = json(R"([{"metricName": "*"}])");
   spec["terminate"] = true;

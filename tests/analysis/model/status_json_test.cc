@@ -44,7 +44,7 @@ constexpr const char* kArgoStatus = R"json({
   ]
 })json";
 
-TEST(StatusJsonTest, ReadsArgoStatus) {
+TEST(AnalysisStatusJsonTest, ReadsArgoStatus) {
   absl::StatusOr<AnalysisRunStatus> s = parseAnalysisRunStatus(json(kArgoStatus));
   ASSERT_TRUE(s.ok()) << s.status();
   EXPECT_EQ(s->phase, AnalysisPhase::kFailed);
@@ -68,7 +68,7 @@ TEST(StatusJsonTest, ReadsArgoStatus) {
   EXPECT_EQ(s->metricResults[1].consecutiveSuccess, 1);
 }
 
-TEST(StatusJsonTest, RoundTripsThroughJson) {
+TEST(AnalysisStatusJsonTest, RoundTripsThroughJson) {
   AnalysisRunStatus s;
   s.phase = AnalysisPhase::kRunning;
   s.message = "";
@@ -113,14 +113,14 @@ TEST(StatusJsonTest, RoundTripsThroughJson) {
   EXPECT_EQ(toJson(*back), j);
 }
 
-TEST(StatusJsonTest, TimesAreUtcWholeSeconds) {
+TEST(AnalysisStatusJsonTest, TimesAreUtcWholeSeconds) {
   const absl::Time t = *parseTimestamp("2026-11-25T12:00:00+02:00") + absl::Milliseconds(900);
   EXPECT_EQ(formatTimestamp(t), "2026-11-25T10:00:00Z");
   EXPECT_EQ(formatTimestamp(absl::FromUnixSeconds(-1) + absl::Milliseconds(500)),
             "1969-12-31T23:59:59Z");
 }
 
-TEST(StatusJsonTest, EmptyStatusIsPending) {
+TEST(AnalysisStatusJsonTest, EmptyStatusIsPending) {
   absl::StatusOr<AnalysisRunStatus> s = parseAnalysisRunStatus(nullptr);
   ASSERT_TRUE(s.ok());
   EXPECT_EQ(s->phase, AnalysisPhase::kPending);
@@ -134,7 +134,7 @@ struct BadStatus {
   std::string error;
 };
 
-TEST(StatusJsonTest, MalformedStatusNamesTheField) {
+TEST(AnalysisStatusJsonTest, MalformedStatusNamesTheField) {
   const BadStatus cases[] = {
       {R"([])", "status: must be an object, not an array"},
       {R"({"phase": "Done"})",
