@@ -209,8 +209,13 @@ absl::Status LeaderElector::release() {
   return absl::OkStatus();
 }
 
-void LeaderElector::stop() {
+void LeaderElector::interrupt() {
+  std::lock_guard<std::mutex> lock(stop_mu_);
   if (!stopping_.HasBeenNotified()) stopping_.Notify();
+}
+
+void LeaderElector::stop() {
+  interrupt();
   if (renewer_.joinable()) renewer_.join();
   bool release_it;
   {

@@ -60,6 +60,9 @@ class LeaderElector final : public WriteFence {
   void startRenewing(std::function<void()> on_lost);
   // Stops renewing; if still leader, gives the lease up so a successor need not wait.
   void stop();
+  // Makes a waiting acquire() return false soon (from any thread, e.g. a signal handler
+  // thread); stop() must still be called.
+  void interrupt();
 
   bool isLeader() const;
   absl::Status checkWrite() const override;
@@ -85,7 +88,8 @@ class LeaderElector final : public WriteFence {
   absl::Time observed_at_ = absl::InfinitePast();  // monotonic
   std::string acquire_time_;       // acquireTime of our tenure
 
-  absl::Notification stopping_;
+  std::mutex stop_mu_;
+  absl::Notification stopping_;  // notified once, under stop_mu_
   std::thread renewer_;
   std::function<void()> on_lost_;
 };

@@ -36,12 +36,16 @@ absl::StatusOr<nlohmann::json> buildRun(const PlanContext& c, const RolloutAnaly
   std::vector<analysis::NamedTemplate> templates;
   for (size_t i = 0; i < analysis.templates.size(); ++i) {
     const auto& ref = analysis.templates[i];
-    auto found = c.in.templates ? c.in.templates(ref.template_name, ref.cluster_scope) : std::nullopt;
-    if (!found) {
+    absl::StatusOr<analysis::NamedTemplate> found =
+        c.in.templates ? c.in.templates(ref.template_name, ref.cluster_scope)
+                       : absl::NotFoundError("no templates");
+    if (!found.ok()) {
+      const std::string kind = ref.cluster_scope ? "ClusterAnalysisTemplate" : "AnalysisTemplate";
       return absl::InvalidArgumentError(
-          strCat(path, ".templates[", i, "].templateName: ",
-                 ref.cluster_scope ? "ClusterAnalysisTemplate" : "AnalysisTemplate", " \"",
-                 ref.template_name, "\" not found"));
+          absl::IsNotFound(found.status())
+              ? strCat(path, ".templates[", i, "].templateName: ", kind, " \"", ref.template_name, "\" not found")
+              : strCat(path, ".templates[", i, "]: ", kind, " \"", ref.template_name, "\" is invalid: ",
+                       found.status().message()));
     }
     templates.push_back(std::move(*found));
   }

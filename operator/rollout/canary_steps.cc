@@ -153,9 +153,13 @@ void planAbortedUpdate(PlanContext& c) {
   if (!c.trafficRouted() || c.new_rs == nullptr) return;
   // The canary goes only once no traffic reaches it: weight 0 observed on every route, and
   // the canary destination observed on the stable pods.
-  const bool drained = c.observedWeight() == 0 && c.trafficUniform() &&
-                       (c.observedCanaryTarget() == stable ||
-                        (!c.subsetSplit() && c.spec.canary.canary_service.empty()));
+  // Both destinations count: an abort during promotion finds the stable destination
+  // already on the canary's pods.
+  const bool canary_off = c.observedCanaryTarget() == stable ||
+                          (!c.subsetSplit() && c.spec.canary.canary_service.empty());
+  const bool stable_back = c.observedStableTarget() == stable ||
+                           (!c.subsetSplit() && c.spec.canary.stable_service.empty());
+  const bool drained = c.observedWeight() == 0 && c.trafficUniform() && canary_off && stable_back;
   if (!drained || c.spec.abortScaleDownNever() || c.new_rs->spec_replicas == 0) return;
   const absl::Time deadline = *st.aborted_at + c.spec.abortScaleDownDelay();
   if (c.now >= deadline) {

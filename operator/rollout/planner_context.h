@@ -56,7 +56,10 @@ struct PlanContext {
   // canary destination must move to pods that cannot carry the current weight.
   void planTraffic(int32_t weight, const std::string& canary_hash, const std::string& stable_hash,
                    int32_t needed_for_weight);
-  // Requests `rs` be scaled to `replicas` (up or down lists by direction).
+  // Pods of `h` the traffic flowing to them now (as observed) needs.
+  int32_t podsCarryingTraffic(const std::string& h) const;
+  // Requests `rs` be scaled to `replicas` (up or down lists by direction); a scale-down
+  // stops at podsCarryingTraffic.
   void planScale(const kube::ReplicaSet* rs, int32_t replicas);
 };
 

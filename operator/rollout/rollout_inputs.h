@@ -9,6 +9,7 @@
 #include <vector>
 
 #include "absl/status/status.h"
+#include "absl/status/statusor.h"
 #include "absl/time/time.h"
 #include "analysis/run_spec_builder.h"
 #include "operator/kube/replica_set.h"
@@ -30,9 +31,10 @@ struct TrafficObservation {
   std::string stable_subset_hash;
 };
 
-// Finds an AnalysisTemplate (cluster_scope: a ClusterAnalysisTemplate) by name.
+// Finds an AnalysisTemplate (cluster_scope: a ClusterAnalysisTemplate) by name: NotFound
+// when there is none, InvalidArgument (naming the field) when its spec does not parse.
 using TemplateLookup =
-    std::function<std::optional<analysis::NamedTemplate>(const std::string& name, bool cluster_scope)>;
+    std::function<absl::StatusOr<analysis::NamedTemplate>(const std::string& name, bool cluster_scope)>;
 
 struct RolloutInputs {
   const RolloutObject* rollout = nullptr;

@@ -46,8 +46,27 @@ std::string PlanContext::revisionOf(const kube::ReplicaSet* rs) const {
   return rs == nullptr ? "" : rs->meta().annotations.get(in.keys.revision);
 }
 
+int32_t PlanContext::podsCarryingTraffic(const std::string& h) const {
+  if (!trafficRouted() || h.empty()) return 0;
+  const int32_t w = std::clamp(observedWeight(), 0, 100);
+  int32_t flow = 0;
+  if (observedStableTarget() == h) flow += 100 - w;
+  // With setCanaryScale the user sizes the canary explicitly, whatever its weight.
+  const bool explicit_scale = std::any_of(spec.canary.steps.begin(), spec.canary.steps.end(),
+                                          [](const CanaryStep& s) { return std::holds_alternative<SetCanaryScaleStep>(s); });
+  if (observedCanaryTarget() == h && !explicit_scale) flow += w;
+  return percentOfReplicas(replicas(), std::min(flow, 100));
+}
+
 void PlanContext::planScale(const kube::ReplicaSet* rs, int32_t replicas) {
-  if (rs == nullptr || rs->spec_replicas == replicas) return;
+  if (rs == nullptr) return;
+  if (replicas < rs->spec_replicas) {
+    // Never below what the traffic flowing to these pods right now needs (as observed): a
+    // scale-down waits until the routes have moved away.
+    replicas = std::min(rs->spec_replicas,
+                        std::max(replicas, podsCarryingTraffic(rs->meta().labels.get(kPodTemplateHashLabel))));
+  }
+  if (rs->spec_replicas == replicas) return;
   ReplicaSetScale s;
   s.name = rs->meta().name;
   s.from = rs->spec_replicas;
@@ -204,6 +223,28 @@ Plan planRollout(const RolloutInputs& inputs) {
     st.current_step_hash = steps_hash;
   }
 
+  // Things the routing needs that are not there: report them and change nothing until
+  // they are fixed (the informers re-queue the Rollout when they appear).
+  std::string missing;
+  const auto& canary = c.spec.canary;
+  if (!canary.canary_service.empty() && c.in.canary_service == nullptr) {
+    missing = strCat("spec.strategy.canary.canaryService: Service \"", canary.canary_service, "\" not found");
+  } else if (!canary.stable_service.empty() && c.in.stable_service == nullptr) {
+    missing = strCat("spec.strategy.canary.stableService: Service \"", canary.stable_service, "\" not found");
+  }
+  if (missing.empty() && c.in.traffic && !c.in.traffic->error.ok()) {
+    missing = std::string(c.in.traffic->error.message());
+  }
+  if (!missing.empty()) {
+    setCondition(st.conditions, {std::string(condition::kInvalidSpec), "True", std::string(reason::kInvalidSpec),
+                                 strCat("The Rollout \"", c.ro.meta().name, "\" is invalid: ", missing)},
+                 c.now);
+    c.new_rs = c.rsByHash(c.hash);
+    c.stable_rs = c.rsByHash(st.stable_rs);
+    c.updating = !st.stable_rs.empty() && st.stable_rs != c.hash;
+    finishStatus(c);
+    return std::move(c.plan);
+  }
   c.new_rs = c.rsByHash(c.hash);
   if (c.new_rs == nullptr) {
     // First deploy: the first version is stable at once and skips the steps.
@@ -228,25 +269,7 @@ Plan planRollout(const RolloutInputs& inputs) {
   c.stable_rs = c.rsByHash(st.stable_rs);
   c.updating = st.stable_rs != c.hash;
 
-  // Things the routing needs that are not there: report them and change nothing until
-  // they are fixed (the informers re-queue the Rollout when they appear).
-  std::string missing;
-  if (!c.subsetSplit() || c.in.canary_service != nullptr || c.in.stable_service != nullptr) {
-    const auto& canary = c.spec.canary;
-    if (!canary.canary_service.empty() && c.in.canary_service == nullptr) {
-      missing = strCat("spec.strategy.canary.canaryService: Service \"", canary.canary_service, "\" not found");
-    } else if (!canary.stable_service.empty() && c.in.stable_service == nullptr) {
-      missing = strCat("spec.strategy.canary.stableService: Service \"", canary.stable_service, "\" not found");
-    }
-  }
-  if (missing.empty() && c.in.traffic && !c.in.traffic->error.ok()) {
-    missing = std::string(c.in.traffic->error.message());
-  }
-  if (!missing.empty()) {
-    setCondition(st.conditions, {std::string(condition::kInvalidSpec), "True", std::string(reason::kInvalidSpec),
-                                 strCat("The Rollout \"", c.ro.meta().name, "\" is invalid: ", missing)},
-                 c.now);
-  } else if (c.updating) {
+  if (c.updating) {
     planUpdate(c);
   } else {
     planSteady(c);

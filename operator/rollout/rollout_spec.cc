@@ -455,7 +455,9 @@ absl::StatusOr<RolloutSpec> parseRolloutSpec(const nlohmann::json& spec) {
   const nlohmann::json* tmpl = r.find("template");
   if (tmpl == nullptr || !tmpl->is_object()) return fieldError(r.pathOf("template"), "is required");
   ASSIGN_OR_RETURN(ObjectReader tr, ObjectReader::open(*tmpl, r.pathOf("template")));
-  ASSIGN_OR_RETURN(ObjectReader tm, ObjectReader::open(tr.find("metadata") ? *tr.find("metadata") : nlohmann::json(),
+  static const nlohmann::json kNull;
+  const nlohmann::json* template_meta = tr.find("metadata");
+  ASSIGN_OR_RETURN(ObjectReader tm, ObjectReader::open(template_meta ? *template_meta : kNull,
                                                        tr.pathOf("metadata")));
   ASSIGN_OR_RETURN(kube::StringMap template_labels, stringMap(tm, "labels"));
   if (!out.selector.matches(template_labels)) {
