@@ -1,6 +1,5 @@
 #include "analysis/model/placeholders.h"
 
-#include "common/json_text.h"
 #include "common/strings.h"
 
 namespace serin::analysis {
