@@ -477,10 +477,33 @@ class LocalEnv:
 
         self.wait_ready("kwok", nodes_ready, 60, f"{NODE_COUNT} nodes Ready and untainted")
 
+    def wait_crds_established(self, names, timeout=60):
+        """Polls until every CRD in `names` is Established (kubectl wait races a fresh CRD)."""
+        c = self.client()
+
+        def established():
+            for name in names:
+                crd = c.get_or_none("customresourcedefinitions", None, name)
+                conds = (crd or {}).get("status", {}).get("conditions", [])
+                if not any(x.get("type") == "Established" and x.get("status") == "True" for x in conds):
+                    return False
+            return True
+
+        self.wait_ready("kube-apiserver", established, timeout, f"CRDs {', '.join(names)} Established")
+
     def _install_istio_crds(self):
         self.kubectl("apply", "--server-side", "-f", self.tools["istio-crds"])
-        self.kubectl("wait", "--for=condition=Established", "--timeout=60s",
-                     "crd/virtualservices.networking.istio.io", "crd/destinationrules.networking.istio.io")
+        self.wait_crds_established(["virtualservices.networking.istio.io",
+                                    "destinationrules.networking.istio.io"])
+
+    def install_serin_crds(self):
+        """serin's own CRDs from the repository's crds/ (the single source)."""
+        crds = os.path.join(os.path.dirname(HERE), "crds")
+        files = sorted(os.path.join(crds, f) for f in os.listdir(crds) if f.endswith(".yaml"))
+        for f in files:
+            self.kubectl("apply", "--server-side", "--force-conflicts", "-f", f)
+        self.wait_crds_established(["rollouts.serin.io", "analysistemplates.serin.io",
+                                    "clusteranalysistemplates.serin.io", "analysisruns.serin.io"])
 
     def restart_apiserver(self, down_seconds=0.0):
         """Stops kube-apiserver and starts it again on the same port with the same data."""
@@ -530,6 +553,7 @@ class LocalEnv:
         self.start_kwok()
         self._create_nodes()
         self._install_istio_crds()
+        self.install_serin_crds()
         self.start_fixture()
         self.start_prometheus()
         self.state["up_seconds"] = round(time.monotonic() - started, 1)

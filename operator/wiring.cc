@@ -2,6 +2,7 @@
 
 #include <cstdlib>
 
+#include "common/status_macros.h"
 #include "common/strings.h"
 #include "common/version.h"
 #include "operator/kube/config.h"
@@ -132,9 +133,13 @@ absl::Status Controller::start() {
   ro_options.workers = options_.rollout_threads;
   ro_options.resync = options_.resync;
   p.rollouts = std::make_unique<rollout::RolloutController>(*p.client, *p.events, p.wall, log_, ro_options);
-  p.router = std::make_unique<traffic::istio::IstioRouter>(*p.client, options_.ns, options_.api_group, log_);
+  traffic::istio::IstioRouterOptions router_options;
+  router_options.ns = options_.ns;
+  router_options.keys = rollout::Keys(options_.api_group);
+  p.router = std::make_unique<traffic::istio::IstioRouter>(*p.client, router_options, log_);
   rollout::RolloutController* rc = p.rollouts.get();
-  p.router->setOnChange([rc](const std::string& ns, const std::string& name) { rc->enqueueReferencing(ns, name); });
+  // Drift correction: an edit of a VirtualService or DestinationRule re-queues its Rollouts.
+  p.router->onReferencedObjectChange([rc](const kube::ObjectKey& key) { rc->enqueue(key); });
   p.rollouts->setTrafficRouter(p.router.get());
   p.rollouts->setReconcileObserver([cm](const rollout::RolloutObject& ro, const rollout::Plan& plan) {
     metrics::RolloutSnapshot snap;
