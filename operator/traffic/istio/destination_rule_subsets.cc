@@ -31,13 +31,13 @@ absl::StatusOr<size_t> findSubset(const nlohmann::json& subsets, std::string_vie
         strCat(drName(dr_key), " has no ", role, " subset ", quote(name)));
   }
   if (count > 1) {
-    return absl::FailedPreconditionError(strCat(drName(dr_key), " has ", count, " subsets named ",
-                                                quote(name), "; keep one"));
+    return absl::FailedPreconditionError(
+        strCat(drName(dr_key), " has ", count, " subsets named ", quote(name), "; keep one"));
   }
   if (const nlohmann::json* labels = jsonMember(subsets[*found], "labels");
       labels != nullptr && !labels->is_null() && !labels->is_object()) {
-    return absl::FailedPreconditionError(strCat(drName(dr_key), ": the labels of subset ",
-                                                quote(name), " are not a map"));
+    return absl::FailedPreconditionError(
+        strCat(drName(dr_key), ": the labels of subset ", quote(name), " are not a map"));
   }
   return *found;
 }
@@ -71,8 +71,8 @@ absl::StatusOr<SubsetHashes> readSubsetHashes(const nlohmann::json& spec,
 }
 
 absl::StatusOr<std::optional<nlohmann::json>> planSubsetHashes(
-    const nlohmann::json& spec, const rollout::IstioDestinationRule& rule,
-    const SubsetHashes& want, std::string_view dr_key) {
+    const nlohmann::json& spec, const rollout::IstioDestinationRule& rule, const SubsetHashes& want,
+    std::string_view dr_key) {
   ASSIGN_OR_RETURN(SubsetIndexes at, locate(spec, rule, dr_key));
   const nlohmann::json& subsets = jsonArray(spec, "subsets");
   const bool canary_changes = !want.canary.empty() && hashOf(subsets[at.canary]) != want.canary;

@@ -34,8 +34,8 @@ absl::StatusOr<SubsetHashes> readSubsetHashes(const nlohmann::json& spec,
 // version), or nullopt when nothing changes. Errors as readSubsetHashes, plus
 // FailedPrecondition when a subset's `labels` is not an object.
 absl::StatusOr<std::optional<nlohmann::json>> planSubsetHashes(
-    const nlohmann::json& spec, const rollout::IstioDestinationRule& rule,
-    const SubsetHashes& want, std::string_view dr_key);
+    const nlohmann::json& spec, const rollout::IstioDestinationRule& rule, const SubsetHashes& want,
+    std::string_view dr_key);
 
 }  // namespace serin::traffic::istio
 

@@ -134,8 +134,7 @@ void IstioRouter::forget(const kube::ObjectKey& rollout) { references_.erase(rol
 
 absl::StatusOr<IstioRouter::Cache::Ptr> IstioRouter::lookup(IstioKind kind,
                                                             const kube::ObjectKey& key) const {
-  const Cache& cache =
-      kind == IstioKind::kVirtualService ? virtual_services_ : destination_rules_;
+  const Cache& cache = kind == IstioKind::kVirtualService ? virtual_services_ : destination_rules_;
   Cache::Ptr obj = cache.get(key.ns, key.name);
   if (obj != nullptr) return obj;
   std::string message = strCat(kindName(kind), " ", quote(key.str()), " not found");
@@ -198,9 +197,9 @@ absl::Status IstioRouter::apply(const RoutedRollout& rollout, const rollout::Tra
     const kube::ObjectKey key{rollout.ns, rule->name};
     ASSIGN_OR_RETURN(Cache::Ptr obj, lookup(IstioKind::kDestinationRule, key));
     const nlohmann::json spec = obj->spec();
-    ASSIGN_OR_RETURN(std::optional<nlohmann::json> subsets,
-                     planSubsetHashes(spec, *rule, {change.canary_hash, change.stable_hash},
-                                      key.str()));
+    ASSIGN_OR_RETURN(
+        std::optional<nlohmann::json> subsets,
+        planSubsetHashes(spec, *rule, {change.canary_hash, change.stable_hash}, key.str()));
     if (subsets) {
       nlohmann::json next_spec = {{"subsets", std::move(*subsets)}};
       ASSIGN_OR_RETURN(new_hashes, readSubsetHashes(next_spec, *rule, key.str()));
@@ -212,17 +211,17 @@ absl::Status IstioRouter::apply(const RoutedRollout& rollout, const rollout::Tra
   std::vector<std::pair<kube::ObjectKey, std::vector<const rollout::IstioVirtualService*>>> groups;
   for (const auto& vs : rollout.istio.virtual_services) {
     const kube::ObjectKey key = virtualServiceKey(rollout, vs);
-    auto it = std::find_if(groups.begin(), groups.end(),
-                           [&](const auto& g) { return g.first == key; });
+    auto it =
+        std::find_if(groups.begin(), groups.end(), [&](const auto& g) { return g.first == key; });
     if (it == groups.end()) it = groups.insert(groups.end(), {key, {}});
     it->second.push_back(&vs);
   }
   std::vector<PlannedWrite> vs_writes;
   for (const auto& [key, refs] : groups) {
     ASSIGN_OR_RETURN(Cache::Ptr obj, lookup(IstioKind::kVirtualService, key));
-    ASSIGN_OR_RETURN(nlohmann::json sections,
-                     planVirtualServiceWeights(obj->spec(), refs, target, change.canary_weight,
-                                               key.str()));
+    ASSIGN_OR_RETURN(
+        nlohmann::json sections,
+        planVirtualServiceWeights(obj->spec(), refs, target, change.canary_weight, key.str()));
     if (sections.empty()) continue;
     vs_writes.push_back({key, obj->meta().resource_version, std::move(sections)});
   }
@@ -230,19 +229,18 @@ absl::Status IstioRouter::apply(const RoutedRollout& rollout, const rollout::Tra
   // The DestinationRule first: the subsets must select the right pods before weight moves.
   if (rule_write) {
     const auto& rule = *rollout.istio.destination_rule;
-    nlohmann::json patch = {
-        {"metadata",
-         {{"resourceVersion", rule_write->resource_version},
-          {"annotations", {{options_.keys.managed_by, rollout.name}}}}},
-        {"spec", std::move(rule_write->spec)}};
+    nlohmann::json patch = {{"metadata",
+                             {{"resourceVersion", rule_write->resource_version},
+                              {"annotations", {{options_.keys.managed_by, rollout.name}}}}},
+                            {"spec", std::move(rule_write->spec)}};
     RETURN_IF_ERROR(client_
                         .patch(kube::resources::destinationRules(), rule_write->key.ns,
                                rule_write->key.name, kube::PatchType::kMerge, patch)
                         .status());
-    events.push_back({kube::EventType::kNormal, "UpdatedDestinationRule",
-                      strCat("DestinationRule ", quote(rule.name), " subset updated (",
-                             rule.canary_subset, ": ", new_hashes.canary, ", ",
-                             rule.stable_subset, ": ", new_hashes.stable, ")")});
+    events.push_back(
+        {kube::EventType::kNormal, "UpdatedDestinationRule",
+         strCat("DestinationRule ", quote(rule.name), " subset updated (", rule.canary_subset, ": ",
+                new_hashes.canary, ", ", rule.stable_subset, ": ", new_hashes.stable, ")")});
   }
   for (PlannedWrite& write : vs_writes) {
     nlohmann::json patch = {{"metadata", {{"resourceVersion", write.resource_version}}},

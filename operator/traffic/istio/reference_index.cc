@@ -11,7 +11,8 @@ std::vector<IstioObjectRef> referencedObjects(const RoutedRollout& rollout) {
     refs.push_back({IstioKind::kVirtualService, {vs.ns.empty() ? rollout.ns : vs.ns, vs.name}});
   }
   if (rollout.istio.destination_rule) {
-    refs.push_back({IstioKind::kDestinationRule, {rollout.ns, rollout.istio.destination_rule->name}});
+    refs.push_back(
+        {IstioKind::kDestinationRule, {rollout.ns, rollout.istio.destination_rule->name}});
   }
   std::sort(refs.begin(), refs.end());
   refs.erase(std::unique(refs.begin(), refs.end()), refs.end());
@@ -47,7 +48,8 @@ void ReferenceIndex::eraseLocked(const kube::ObjectKey& rollout) {
   by_rollout_.erase(it);
 }
 
-std::vector<kube::ObjectKey> ReferenceIndex::rolloutsReferencing(const IstioObjectRef& object) const {
+std::vector<kube::ObjectKey> ReferenceIndex::rolloutsReferencing(
+    const IstioObjectRef& object) const {
   std::lock_guard<std::mutex> lock(mu_);
   auto it = by_object_.find(object);
   if (it == by_object_.end()) return {};

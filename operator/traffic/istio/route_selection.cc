@@ -75,15 +75,16 @@ bool portMatches(const MatchSignature& sig, int64_t port) {
 
 std::string hostList(const std::vector<std::string>& hosts) {
   std::string out = "[";
-  for (size_t i = 0; i < hosts.size() && i < 10; ++i) strAppend(&out, i ? ", " : "", quote(hosts[i]));
+  for (size_t i = 0; i < hosts.size() && i < 10; ++i)
+    strAppend(&out, i ? ", " : "", quote(hosts[i]));
   if (hosts.size() > 10) strAppend(&out, ", ...");
   return out + "]";
 }
 
 absl::Status tooManyRoutes(RouteKind kind, size_t count, std::string_view vs_key,
                            std::string_view how) {
-  return absl::FailedPreconditionError(strCat(vsName(vs_key), " has ", count, " ",
-                                              kindName(kind), " routes; ", how));
+  return absl::FailedPreconditionError(
+      strCat(vsName(vs_key), " has ", count, " ", kindName(kind), " routes; ", how));
 }
 
 absl::Status selectHttp(const nlohmann::json& routes, const rollout::IstioVirtualService& ref,
@@ -109,8 +110,7 @@ absl::Status selectHttp(const nlohmann::json& routes, const rollout::IstioVirtua
     }
     if (it->second.size() > 1) {
       return absl::FailedPreconditionError(strCat("HTTP route ", quote(name), " appears ",
-                                                  it->second.size(), " times in ",
-                                                  vsName(vs_key)));
+                                                  it->second.size(), " times in ", vsName(vs_key)));
     }
     out.insert(it->second.front());
   }

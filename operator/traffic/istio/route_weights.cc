@@ -51,12 +51,12 @@ absl::StatusOr<Located> locate(const nlohmann::json& route, const SplitTarget& t
         found.weights.stable = *weight;
       }
     } else if (!weight.ok() || *weight != 0) {
-      return absl::FailedPreconditionError(strCat(
-          destWhere(), " is neither the ", target.describeCanary(), " nor the ",
-          target.describeStable(), " but has weight ",
-          weight.ok() ? std::to_string(*weight) : clipJson(*jsonMember(entry, "weight")),
-          "; serin never removes a destination it does not own: set its weight to 0 or "
-          "remove it"));
+      return absl::FailedPreconditionError(
+          strCat(destWhere(), " is neither the ", target.describeCanary(), " nor the ",
+                 target.describeStable(), " but has weight ",
+                 weight.ok() ? std::to_string(*weight) : clipJson(*jsonMember(entry, "weight")),
+                 "; serin never removes a destination it does not own: set its weight to 0 or "
+                 "remove it"));
     }
   }
   for (const auto& [count, what] : {std::pair{canary_count, target.describeCanary()},

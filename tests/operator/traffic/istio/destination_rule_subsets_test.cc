@@ -60,7 +60,8 @@ TEST(IstioDestinationRuleSubsets, AnEmptyHashLeavesTheSubsetAlone) {
 }
 
 TEST(IstioDestinationRuleSubsets, SubsetWithoutLabelsGetsThem) {
-  json spec = json::parse(R"({"subsets": [{"name": "stable"}, {"name": "canary", "labels": null}]})");
+  json spec =
+      json::parse(R"({"subsets": [{"name": "stable"}, {"name": "canary", "labels": null}]})");
   auto subsets = planSubsetHashes(spec, ruleRef(), {"c1", "s1"}, kDr);
   ASSERT_TRUE(subsets.ok()) << subsets.status();
   ASSERT_TRUE(subsets->has_value());
@@ -79,10 +80,12 @@ TEST(IstioDestinationRuleSubsets, RefusesWhatItCannotManage) {
        "DestinationRule \"shop/checkout\" has no canary subset \"canary\""},
       {R"({"subsets": [{"name": "canary"}]})",
        "DestinationRule \"shop/checkout\" has no stable subset \"stable\""},
-      {R"({"host": "checkout"})", "DestinationRule \"shop/checkout\" has no canary subset \"canary\""},
+      {R"({"host": "checkout"})",
+       "DestinationRule \"shop/checkout\" has no canary subset \"canary\""},
       {R"({"subsets": [{"name": "canary"}, {"name": "stable"}, {"name": "canary"}]})",
        "DestinationRule \"shop/checkout\" has 2 subsets named \"canary\"; keep one"},
-      {R"({"subsets": {"canary": {}}})", "DestinationRule \"shop/checkout\": spec.subsets is not a list"},
+      {R"({"subsets": {"canary": {}}})",
+       "DestinationRule \"shop/checkout\": spec.subsets is not a list"},
       {R"({"subsets": [{"name": "canary", "labels": ["x"]}, {"name": "stable"}]})",
        "DestinationRule \"shop/checkout\": the labels of subset \"canary\" are not a map"},
   };

@@ -20,8 +20,11 @@ using TcpRoute = rollout::IstioVirtualService::TcpRoute;
 constexpr const char* kDr = "shop/checkout";
 
 std::vector<rollout::IstioVirtualService> someRefs() {
-  return {vsRef(), vsRef({"primary"}), vsRef({"primary", "secondary"}),
-          vsRef({}, {TlsRoute{443, {"a"}}}), vsRef({}, {}, {TcpRoute{5432}}),
+  return {vsRef(),
+          vsRef({"primary"}),
+          vsRef({"primary", "secondary"}),
+          vsRef({}, {TlsRoute{443, {"a"}}}),
+          vsRef({}, {}, {TcpRoute{5432}}),
           vsRef({"primary"}, {TlsRoute{0, {}}}, {TcpRoute{0}})};
 }
 
@@ -79,7 +82,11 @@ void checkDestinationRule(const json& spec, const SubsetHashes& want) {
 
 TEST(IstioHostileSpec, WrongTypesAndNulls) {
   const std::vector<std::string> specs = {
-      "null", "[]", "\"spec\"", "5", "{}",
+      "null",
+      "[]",
+      "\"spec\"",
+      "5",
+      "{}",
       R"({"http": 5, "tls": "x", "tcp": {}})",
       R"({"http": [null, 5, "x", [], true]})",
       R"({"http": [{"name": null, "route": 5}]})",
@@ -107,7 +114,8 @@ TEST(IstioHostileSpec, WrongTypesAndNulls) {
     checkDestinationRule(spec, {"c", "s"});
   }
   const std::vector<std::string> rules = {
-      R"({"subsets": null})", R"({"subsets": [null, 5, "canary"]})",
+      R"({"subsets": null})",
+      R"({"subsets": [null, 5, "canary"]})",
       R"({"subsets": [{"name": ["canary"]}, {"name": "stable", "labels": "x"}]})",
       R"({"subsets": [{"name": "canary", "labels": {"rollouts-pod-template-hash": null}}, {"name": "stable", "labels": {}}]})",
   };
@@ -120,7 +128,8 @@ TEST(IstioHostileSpec, WrongTypesAndNulls) {
 TEST(IstioHostileSpec, HugeLists) {
   // 100,000 HTTP routes: the named one is the last.
   json http = json::array();
-  for (int i = 0; i < 100000; ++i) http.push_back(httpRoute("r" + std::to_string(i), {dest("x", 100)}));
+  for (int i = 0; i < 100000; ++i)
+    http.push_back(httpRoute("r" + std::to_string(i), {dest("x", 100)}));
   http.push_back(checkoutRoute("primary", 0, 100));
   const json many_routes = {{"http", std::move(http)}};
   checkVirtualService(many_routes, hostTarget(), vsRef({"primary"}), 30);
@@ -137,7 +146,8 @@ TEST(IstioHostileSpec, HugeLists) {
     tls.push_back({{"match", {{{"port", i}, {"sniHosts", {"h" + std::to_string(i)}}}}},
                    {"route", {dest("checkout-stable", 100), dest("checkout-canary", 0)}}});
   }
-  checkVirtualService({{"tls", std::move(tls)}}, hostTarget(), vsRef({}, {TlsRoute{49999, {"h49999"}}}), 10);
+  checkVirtualService({{"tls", std::move(tls)}}, hostTarget(),
+                      vsRef({}, {TlsRoute{49999, {"h49999"}}}), 10);
 
   // A DestinationRule with 100,000 other subsets.
   json subsets = json::array();
@@ -149,8 +159,9 @@ TEST(IstioHostileSpec, HugeLists) {
 
 TEST(IstioHostileSpec, MessagesStayShort) {
   const std::string huge(1 << 20, 'h');
-  const json spec = {{"http", {httpRoute("primary", {dest("checkout-stable", 90), dest("checkout-canary", 0),
-                                                     dest(huge, 10)})}}};
+  const json spec = {{"http",
+                      {httpRoute("primary", {dest("checkout-stable", 90),
+                                             dest("checkout-canary", 0), dest(huge, 10)})}}};
   auto read = readVirtualServiceWeights(spec, vsRef(), hostTarget(), kVs);
   ASSERT_FALSE(read.ok());
   EXPECT_LT(read.status().message().size(), 1000u);
@@ -184,7 +195,8 @@ class SpecGen {
     json subsets = json::array();
     for (int i = pick(5); i > 0; --i) {
       json s = {{"name", choose({"canary", "stable", "v0", ""})}};
-      if (!chance(3)) s["labels"] = maybe(json{{"rollouts-pod-template-hash", choose({"a", "b", "c"})}});
+      if (!chance(3))
+        s["labels"] = maybe(json{{"rollouts-pod-template-hash", choose({"a", "b", "c"})}});
       subsets.push_back(maybe(s));
     }
     return maybe(json{{"subsets", maybe(subsets)}});
@@ -202,14 +214,22 @@ class SpecGen {
 
   json junk(int depth) {
     switch (pick(depth > 0 ? 8 : 6)) {
-      case 0: return nullptr;
-      case 1: return chance(2);
-      case 2: return std::numeric_limits<int64_t>::min() + pick(3);
-      case 3: return 30.5;
-      case 4: return choose({"", "primary", "checkout-canary", "canary"});
-      case 5: return std::numeric_limits<uint64_t>::max();
-      case 6: return json::array({junk(depth - 1), junk(depth - 1)});
-      default: return json{{choose({"route", "weight", "name", "match"}), junk(depth - 1)}};
+      case 0:
+        return nullptr;
+      case 1:
+        return chance(2);
+      case 2:
+        return std::numeric_limits<int64_t>::min() + pick(3);
+      case 3:
+        return 30.5;
+      case 4:
+        return choose({"", "primary", "checkout-canary", "canary"});
+      case 5:
+        return std::numeric_limits<uint64_t>::max();
+      case 6:
+        return json::array({junk(depth - 1), junk(depth - 1)});
+      default:
+        return json{{choose({"route", "weight", "name", "match"}), junk(depth - 1)}};
     }
   }
   json maybe(json good) { return chance(25) ? junk(2) : good; }
@@ -221,11 +241,14 @@ class SpecGen {
     if (chance(2)) {
       // Manageable under both targets: each Rollout destination names its Service and subset.
       const int w = pick(101);
-      dests.push_back(maybe(json{{"destination", {{"host", "checkout-stable"}, {"subset", "stable"}}},
-                                 {"weight", 100 - w}}));
-      dests.push_back(maybe(json{{"destination", {{"host", "checkout-canary.shop"}, {"subset", "canary"}}},
-                                 {"weight", w}}));
-      if (chance(3)) dests.push_back(maybe(json{{"destination", {{"host", "legacy"}}}, {"weight", 0}}));
+      dests.push_back(
+          maybe(json{{"destination", {{"host", "checkout-stable"}, {"subset", "stable"}}},
+                     {"weight", 100 - w}}));
+      dests.push_back(
+          maybe(json{{"destination", {{"host", "checkout-canary.shop"}, {"subset", "canary"}}},
+                     {"weight", w}}));
+      if (chance(3))
+        dests.push_back(maybe(json{{"destination", {{"host", "legacy"}}}, {"weight", 0}}));
     } else {
       for (int i = pick(5); i > 0; --i) dests.push_back(maybe(destination()));
     }
@@ -244,11 +267,20 @@ class SpecGen {
     if (chance(2)) d["subset"] = maybe(choose({"canary", "stable", "v0"}));
     json entry = {{"destination", maybe(d)}};
     switch (pick(6)) {
-      case 0: break;
-      case 1: entry["weight"] = 0; break;
-      case 2: entry["weight"] = pick(101); break;
-      case 3: entry["weight"] = pick(3) * 50.0; break;
-      default: entry["weight"] = maybe(pick(2) * 100); break;
+      case 0:
+        break;
+      case 1:
+        entry["weight"] = 0;
+        break;
+      case 2:
+        entry["weight"] = pick(101);
+        break;
+      case 3:
+        entry["weight"] = pick(3) * 50.0;
+        break;
+      default:
+        entry["weight"] = maybe(pick(2) * 100);
+        break;
     }
     return entry;
   }

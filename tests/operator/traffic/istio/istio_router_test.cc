@@ -27,21 +27,25 @@ class ConditionalPatchClient final : public kube::KubeClient {
  public:
   explicit ConditionalPatchClient(FakeKubeClient& api) : api_(api) {}
 
-  absl::StatusOr<json> get(const kube::Resource& r, std::string_view ns, std::string_view name) override {
+  absl::StatusOr<json> get(const kube::Resource& r, std::string_view ns,
+                           std::string_view name) override {
     return api_.get(r, ns, name);
   }
   absl::StatusOr<std::string> listEach(const kube::Resource& r, const kube::ListOptions& o,
                                        const std::function<void(json&&)>& f) override {
     return api_.listEach(r, o, f);
   }
-  absl::StatusOr<json> create(const kube::Resource& r, std::string_view ns, const json& o) override {
+  absl::StatusOr<json> create(const kube::Resource& r, std::string_view ns,
+                              const json& o) override {
     return api_.create(r, ns, o);
   }
-  absl::StatusOr<json> update(const kube::Resource& r, const json& o, std::string_view sub) override {
+  absl::StatusOr<json> update(const kube::Resource& r, const json& o,
+                              std::string_view sub) override {
     return api_.update(r, o, sub);
   }
   absl::StatusOr<json> patch(const kube::Resource& r, std::string_view ns, std::string_view name,
-                             kube::PatchType type, const json& patch, std::string_view sub) override {
+                             kube::PatchType type, const json& patch,
+                             std::string_view sub) override {
     {
       std::lock_guard<std::mutex> lock(mu_);
       patches_.push_back(patch);
@@ -52,8 +56,10 @@ class ConditionalPatchClient final : public kube::KubeClient {
       if (!current.is_null() && jsonString(current["metadata"], "resourceVersion") != want) {
         kube::HttpResponse response;
         response.status = 409;
-        response.body = json{{"kind", "Status"}, {"reason", "Conflict"},
-                             {"message", "the object has been modified"}}.dump();
+        response.body = json{{"kind", "Status"},
+                             {"reason", "Conflict"},
+                             {"message", "the object has been modified"}}
+                            .dump();
         return kube::statusFromResponse(response, "patch");
       }
     }
@@ -64,7 +70,8 @@ class ConditionalPatchClient final : public kube::KubeClient {
     return api_.remove(r, ns, name, o);
   }
   absl::Status watch(const kube::Resource& r, const kube::WatchOptions& o,
-                     const std::function<bool(kube::WatchEvent&&)>& f, kube::CancelToken& c) override {
+                     const std::function<bool(kube::WatchEvent&&)>& f,
+                     kube::CancelToken& c) override {
     return api_.watch(r, o, f, c);
   }
 
@@ -102,15 +109,17 @@ json object(const std::string& kind, const std::string& ns, const std::string& n
 json checkoutVs(int canary, int stable) {
   return object("VirtualService", "shop", "checkout",
                 {{"hosts", {"checkout"}},
-                 {"http", {httpRoute("header", {dest("checkout-canary", 100)}),
-                           checkoutRoute("primary", canary, stable)}}});
+                 {"http",
+                  {httpRoute("header", {dest("checkout-canary", 100)}),
+                   checkoutRoute("primary", canary, stable)}}});
 }
 
 json subsetVs(int canary, int stable) {
   return object("VirtualService", "shop", "checkout",
                 {{"hosts", {"checkout"}},
-                 {"http", {httpRoute("primary", {dest("checkout", stable, "stable"),
-                                                 dest("checkout", canary, "canary")})}}});
+                 {"http",
+                  {httpRoute("primary", {dest("checkout", stable, "stable"),
+                                         dest("checkout", canary, "canary")})}}});
 }
 
 json checkoutDr(const std::string& canary_hash, const std::string& stable_hash) {
@@ -120,8 +129,10 @@ json checkoutDr(const std::string& canary_hash, const std::string& stable_hash) 
                 {{{"name", "v0"}, {"labels", {{"version", "v0"}}}},
                  {{"name", "canary"}, {"labels", {{"app", "checkout"}}}},
                  {{"name", "stable"}, {"labels", {{"app", "checkout"}}}}}}};
-  if (!canary_hash.empty()) spec["subsets"][1]["labels"]["rollouts-pod-template-hash"] = canary_hash;
-  if (!stable_hash.empty()) spec["subsets"][2]["labels"]["rollouts-pod-template-hash"] = stable_hash;
+  if (!canary_hash.empty())
+    spec["subsets"][1]["labels"]["rollouts-pod-template-hash"] = canary_hash;
+  if (!stable_hash.empty())
+    spec["subsets"][2]["labels"]["rollouts-pod-template-hash"] = stable_hash;
   return object("DestinationRule", "shop", "checkout", spec);
 }
 
@@ -175,7 +186,8 @@ class IstioRouterTest : public ::testing::Test {
     ASSERT_TRUE(eventually([&] {
       auto obj = cache.get(ns, name);
       return obj != nullptr && obj->meta().resource_version == rv;
-    })) << name << " never reached resourceVersion " << rv;
+    })) << name
+        << " never reached resourceVersion " << rv;
   }
 
   std::vector<kube::ObjectKey> requeued() {
@@ -185,7 +197,8 @@ class IstioRouterTest : public ::testing::Test {
   // The writes made, as "verb plural ns/name".
   std::vector<std::string> writes() {
     std::vector<std::string> out;
-    for (const auto& a : api_.actions()) out.push_back(a.verb + " " + a.resource + " " + a.ns + "/" + a.name);
+    for (const auto& a : api_.actions())
+      out.push_back(a.verb + " " + a.resource + " " + a.ns + "/" + a.name);
     return out;
   }
   json stored(const kube::Resource& r, const std::string& name, const std::string& ns = "shop") {
@@ -276,7 +289,8 @@ TEST_F(IstioRouterTest, SubsetSplitWritesTheDestinationRuleFirst) {
             json({dest("checkout", 80, "stable"), dest("checkout", 20, "canary")}));
   ASSERT_EQ(events.size(), 2u);
   EXPECT_EQ(events[0].reason, "UpdatedDestinationRule");
-  EXPECT_EQ(events[0].message, "DestinationRule \"checkout\" subset updated (canary: c2, stable: s1)");
+  EXPECT_EQ(events[0].message,
+            "DestinationRule \"checkout\" subset updated (canary: c2, stable: s1)");
   EXPECT_EQ(events[1].reason, "Updated VirtualService");
 
   waitForCache(destinationRules(), "shop", "checkout");
@@ -314,7 +328,8 @@ TEST_F(IstioRouterTest, DriftIsSeenAndTheOwningRolloutRequeued) {
   waitForCache(virtualServices(), "shop", "checkout");
   EXPECT_EQ(router_->rolloutsReferencing({IstioKind::kVirtualService, {"shop", "checkout"}}),
             (std::vector<kube::ObjectKey>{{"shop", "checkout"}}));
-  EXPECT_TRUE(router_->rolloutsReferencing({IstioKind::kDestinationRule, {"shop", "checkout"}}).empty());
+  EXPECT_TRUE(
+      router_->rolloutsReferencing({IstioKind::kDestinationRule, {"shop", "checkout"}}).empty());
 
   // Someone sets the weights by hand.
   {
@@ -347,7 +362,8 @@ TEST_F(IstioRouterTest, DriftIsSeenAndTheOwningRolloutRequeued) {
 TEST_F(IstioRouterTest, ChangesToUnreferencedObjectsRequeueNothing) {
   start();
   router_->observe(subsetRollout());
-  api_.seed(virtualServices(), object("VirtualService", "shop", "unrelated", {{"http", json::array()}}));
+  api_.seed(virtualServices(),
+            object("VirtualService", "shop", "unrelated", {{"http", json::array()}}));
   waitForCache(virtualServices(), "shop", "unrelated");
   EXPECT_TRUE(requeued().empty());
   // The DestinationRule is referenced by the subset-split Rollout.
@@ -355,14 +371,16 @@ TEST_F(IstioRouterTest, ChangesToUnreferencedObjectsRequeueNothing) {
   ASSERT_TRUE(eventually([&] { return !requeued().empty(); }));
   // A forgotten Rollout is not requeued any more.
   router_->forget({"shop", "checkout"});
-  EXPECT_TRUE(router_->rolloutsReferencing({IstioKind::kDestinationRule, {"shop", "checkout"}}).empty());
+  EXPECT_TRUE(
+      router_->rolloutsReferencing({IstioKind::kDestinationRule, {"shop", "checkout"}}).empty());
 }
 
 TEST_F(IstioRouterTest, SeveralVirtualServices) {
   api_.seed(virtualServices(),
             object("VirtualService", "gateways", "edge",
-                   {{"http", {httpRoute("", {dest("checkout-canary.shop.svc.cluster.local", 0),
-                                             dest("checkout-stable.shop.svc.cluster.local", 100)})}}}));
+                   {{"http",
+                     {httpRoute("", {dest("checkout-canary.shop.svc.cluster.local", 0),
+                                     dest("checkout-stable.shop.svc.cluster.local", 100)})}}}));
   start();
   RoutedRollout ro = hostRollout();
   ro.istio.virtual_services.push_back(vsRef({}, {}, {}, "edge", "gateways"));
@@ -392,15 +410,17 @@ TEST_F(IstioRouterTest, NothingIsWrittenWhenAnyRouteCannotBeManaged) {
   api_.seed(virtualServices(), subsetVs(0, 100));
   api_.seed(virtualServices(),
             object("VirtualService", "shop", "edge",
-                   {{"http", {httpRoute("", {dest("checkout", 90, "stable"), dest("checkout", 0, "canary"),
-                                             dest("legacy", 10)})}}}));
+                   {{"http",
+                     {httpRoute("", {dest("checkout", 90, "stable"), dest("checkout", 0, "canary"),
+                                     dest("legacy", 10)})}}}));
   start();
   RoutedRollout ro = subsetRollout();
   ro.istio.virtual_services.push_back(vsRef({}, {}, {}, "edge"));
   auto obs = router_->observe(ro);
   EXPECT_EQ(obs.error.code(), absl::StatusCode::kFailedPrecondition);
-  EXPECT_THAT(std::string(obs.error.message()),
-              HasSubstr("HTTP route spec.http[0] of VirtualService \"shop/edge\": destination \"legacy\""));
+  EXPECT_THAT(
+      std::string(obs.error.message()),
+      HasSubstr("HTTP route spec.http[0] of VirtualService \"shop/edge\": destination \"legacy\""));
   std::vector<RouterEvent> events;
   const absl::Status s = router_->apply(ro, {10, "c2", "s1"}, events);
   EXPECT_EQ(s.code(), absl::StatusCode::kFailedPrecondition);

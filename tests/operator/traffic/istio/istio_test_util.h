@@ -35,11 +35,11 @@ inline json checkoutRoute(const std::string& name, int canary, int stable) {
   return httpRoute(name, {dest("checkout-stable", stable), dest("checkout-canary", canary)});
 }
 
-inline rollout::IstioVirtualService vsRef(std::vector<std::string> routes = {},
-                                          std::vector<rollout::IstioVirtualService::TlsRoute> tls = {},
-                                          std::vector<rollout::IstioVirtualService::TcpRoute> tcp = {},
-                                          const std::string& name = "checkout",
-                                          const std::string& ns = "") {
+inline rollout::IstioVirtualService vsRef(
+    std::vector<std::string> routes = {},
+    std::vector<rollout::IstioVirtualService::TlsRoute> tls = {},
+    std::vector<rollout::IstioVirtualService::TcpRoute> tcp = {},
+    const std::string& name = "checkout", const std::string& ns = "") {
   rollout::IstioVirtualService vs;
   vs.name = name;
   vs.ns = ns;
@@ -49,7 +49,9 @@ inline rollout::IstioVirtualService vsRef(std::vector<std::string> routes = {},
   return vs;
 }
 
-inline SplitTarget hostTarget() { return SplitTarget::of("checkout-canary", "checkout-stable", std::nullopt); }
+inline SplitTarget hostTarget() {
+  return SplitTarget::of("checkout-canary", "checkout-stable", std::nullopt);
+}
 
 inline rollout::IstioDestinationRule ruleRef(const std::string& name = "checkout") {
   return {name, "canary", "stable"};

@@ -17,7 +17,8 @@ using TcpRoute = rollout::IstioVirtualService::TcpRoute;
 // "http[0] tcp[1]": the selection in a compact, comparable form.
 std::string picked(const std::vector<ManagedRoute>& routes) {
   std::string out;
-  for (const auto& r : routes) strAppend(&out, out.empty() ? "" : " ", sectionOf(r.kind), "[", r.index, "]");
+  for (const auto& r : routes)
+    strAppend(&out, out.empty() ? "" : " ", sectionOf(r.kind), "[", r.index, "]");
   return out;
 }
 
@@ -29,7 +30,8 @@ struct SelectionCase {
   std::string error;  // substring of the error, when not OK
 };
 
-const json kTwoNamed = {{"http", {checkoutRoute("secondary", 0, 100), checkoutRoute("primary", 0, 100)}}};
+const json kTwoNamed = {
+    {"http", {checkoutRoute("secondary", 0, 100), checkoutRoute("primary", 0, 100)}}};
 
 std::vector<SelectionCase> selectionCases() {
   const std::string tls_spec = R"({"tls": [
@@ -69,11 +71,14 @@ std::vector<SelectionCase> selectionCases() {
        "VirtualService \"shop/checkout\": spec.http is not a list"},
       {"tls not a list", R"({"http": [{}], "tls": "x"})", vsRef(), "", "spec.tls is not a list"},
       {"null http is absent", R"({"http": null, "tcp": [{"route": []}]})", vsRef(), "tcp[0]", ""},
-      {"named http plus the only tcp route", R"({"http": [{"name": "p"}, {"name": "q"}], "tcp": [{}]})",
-       vsRef({"q"}), "http[1] tcp[0]", ""},
+      {"named http plus the only tcp route",
+       R"({"http": [{"name": "p"}, {"name": "q"}], "tcp": [{}]})", vsRef({"q"}), "http[1] tcp[0]",
+       ""},
       {"unlisted section with several routes", R"({"http": [{"name": "p"}], "tcp": [{}, {}]})",
-       vsRef({"p"}), "", "has 2 TCP routes; select the ones to manage with the Rollout's tcpRoutes"},
-      {"tls by port and sni", tls_spec, vsRef({}, {TlsRoute{443, {"a.example.com"}}}), "tls[0]", ""},
+       vsRef({"p"}), "",
+       "has 2 TCP routes; select the ones to manage with the Rollout's tcpRoutes"},
+      {"tls by port and sni", tls_spec, vsRef({}, {TlsRoute{443, {"a.example.com"}}}), "tls[0]",
+       ""},
       {"tls sni hosts are a set, across matches", tls_spec,
        vsRef({}, {TlsRoute{443, {"c.example.com", "b.example.com"}}}), "tls[1] tls[2]", ""},
       {"tls route with two ports never matches", tls_spec,
@@ -124,9 +129,9 @@ INSTANTIATE_TEST_SUITE_P(Cases, IstioRouteSelectionTest, ::testing::ValuesIn(sel
                          });
 
 TEST(IstioRouteSelection, NamesRoutesForMessages) {
-  auto routes = findManagedRoutes(
-      json::parse(R"({"http": [{"name": "primary"}], "tls": [{}], "tcp": [{}]})"), vsRef({"primary"}),
-      kVs);
+  auto routes =
+      findManagedRoutes(json::parse(R"({"http": [{"name": "primary"}], "tls": [{}], "tcp": [{}]})"),
+                        vsRef({"primary"}), kVs);
   ASSERT_TRUE(routes.ok()) << routes.status();
   ASSERT_EQ(routes->size(), 3u);
   EXPECT_EQ((*routes)[0].where, "HTTP route \"primary\" of VirtualService \"shop/checkout\"");

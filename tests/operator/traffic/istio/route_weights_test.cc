@@ -27,7 +27,8 @@ TEST(IstioDestinations, RolesByHostOrSubset) {
   EXPECT_EQ(roleOf(dest("checkout-stable.other"), host), DestinationRole::kStable);
   EXPECT_EQ(roleOf(dest("checkout"), host), DestinationRole::kForeign);
   EXPECT_EQ(roleOf(dest("checkout-canaryx"), host), DestinationRole::kForeign);
-  EXPECT_EQ(roleOf(json::parse(R"({"destination": {"host": 5}})"), host), DestinationRole::kForeign);
+  EXPECT_EQ(roleOf(json::parse(R"({"destination": {"host": 5}})"), host),
+            DestinationRole::kForeign);
   EXPECT_EQ(roleOf(json("nonsense"), host), DestinationRole::kForeign);
 
   const SplitTarget subset = subsetTarget();
@@ -57,71 +58,127 @@ std::vector<ReadCase> readCases() {
   const SplitTarget subset = subsetTarget();
   const std::string w = kWhere;
   return {
-      {"host short form", httpRoute("primary", {dest("checkout-stable", 70), dest("checkout-canary", 30)}),
-       host, {30, 70}, ""},
+      {"host short form",
+       httpRoute("primary", {dest("checkout-stable", 70), dest("checkout-canary", 30)}),
+       host,
+       {30, 70},
+       ""},
       {"host with namespace",
-       httpRoute("primary", {dest("checkout-stable.shop", 90), dest("checkout-canary.shop", 10)}), host,
-       {10, 90}, ""},
+       httpRoute("primary", {dest("checkout-stable.shop", 90), dest("checkout-canary.shop", 10)}),
+       host,
+       {10, 90},
+       ""},
       {"fully qualified host",
        httpRoute("primary", {dest("checkout-stable.shop.svc.cluster.local", 100),
                              dest("checkout-canary.shop.svc.cluster.local", 0)}),
-       host, {0, 100}, ""},
-      {"absent weights are 0", httpRoute("primary", {dest("checkout-stable"), dest("checkout-canary")}),
-       host, {0, 0}, ""},
-      {"whole float weight", json::parse(R"({"route": [
+       host,
+       {0, 100},
+       ""},
+      {"absent weights are 0",
+       httpRoute("primary", {dest("checkout-stable"), dest("checkout-canary")}),
+       host,
+       {0, 0},
+       ""},
+      {"whole float weight",
+       json::parse(R"({"route": [
           {"destination": {"host": "checkout-stable"}, "weight": 70.0},
           {"destination": {"host": "checkout-canary"}, "weight": 30}]})"),
-       host, {30, 70}, ""},
+       host,
+       {30, 70},
+       ""},
       {"foreign destination with weight 0 or none is fine",
-       httpRoute("primary", {dest("checkout-stable", 80), dest("legacy", 0), dest("checkout-canary", 20),
-                             dest("mirror")}),
-       host, {20, 80}, ""},
-      {"subset split", httpRoute("primary", {dest("checkout", 60, "stable"), dest("checkout", 40, "canary")}),
-       subset, {40, 60}, ""},
-      {"missing canary", httpRoute("primary", {dest("checkout-stable", 100)}), host, {},
+       httpRoute("primary", {dest("checkout-stable", 80), dest("legacy", 0),
+                             dest("checkout-canary", 20), dest("mirror")}),
+       host,
+       {20, 80},
+       ""},
+      {"subset split",
+       httpRoute("primary", {dest("checkout", 60, "stable"), dest("checkout", 40, "canary")}),
+       subset,
+       {40, 60},
+       ""},
+      {"missing canary",
+       httpRoute("primary", {dest("checkout-stable", 100)}),
+       host,
+       {},
        w + " has no destination for the canary Service \"checkout-canary\""},
-      {"missing stable", httpRoute("primary", {dest("checkout-canary", 100)}), host, {},
+      {"missing stable",
+       httpRoute("primary", {dest("checkout-canary", 100)}),
+       host,
+       {},
        w + " has no destination for the stable Service \"checkout-stable\""},
-      {"missing stable subset", httpRoute("primary", {dest("checkout", 100, "canary"), dest("checkout", 0, "v1")}),
-       subset, {}, w + " has no destination for the stable DestinationRule subset \"stable\""},
-      {"no route list at all", json::parse(R"({"name": "primary"})"), host, {},
+      {"missing stable subset",
+       httpRoute("primary", {dest("checkout", 100, "canary"), dest("checkout", 0, "v1")}),
+       subset,
+       {},
+       w + " has no destination for the stable DestinationRule subset \"stable\""},
+      {"no route list at all",
+       json::parse(R"({"name": "primary"})"),
+       host,
+       {},
        w + " has no destination for the canary Service \"checkout-canary\""},
       {"canary twice",
        httpRoute("primary", {dest("checkout-stable", 80), dest("checkout-canary", 10),
                              dest("checkout-canary.shop.svc.cluster.local", 10)}),
-       host, {}, w + " has 2 destinations for the canary Service \"checkout-canary\"; keep one"},
+       host,
+       {},
+       w + " has 2 destinations for the canary Service \"checkout-canary\"; keep one"},
       {"foreign destination with weight",
-       httpRoute("primary", {dest("checkout-stable", 80), dest("checkout-canary", 10), dest("payments.shop", 10)}),
-       host, {},
-       w + ": destination \"payments.shop\" is neither the canary Service \"checkout-canary\" nor the "
-           "stable Service \"checkout-stable\" but has weight 10; serin never removes a destination "
+       httpRoute("primary", {dest("checkout-stable", 80), dest("checkout-canary", 10),
+                             dest("payments.shop", 10)}),
+       host,
+       {},
+       w + ": destination \"payments.shop\" is neither the canary Service \"checkout-canary\" nor "
+           "the "
+           "stable Service \"checkout-stable\" but has weight 10; serin never removes a "
+           "destination "
            "it does not own: set its weight to 0 or remove it"},
       {"foreign subset with weight",
        httpRoute("primary", {dest("checkout", 50, "stable"), dest("checkout", 25, "canary"),
                              dest("checkout", 25, "v0")}),
-       subset, {},
+       subset,
+       {},
        w + ": destination \"checkout\" subset \"v0\" is neither the canary DestinationRule subset "
-           "\"canary\" nor the stable DestinationRule subset \"stable\" but has weight 25; serin never "
+           "\"canary\" nor the stable DestinationRule subset \"stable\" but has weight 25; serin "
+           "never "
            "removes a destination it does not own: set its weight to 0 or remove it"},
       {"foreign destination with a weight of the wrong type",
        json::parse(R"({"route": [{"destination": {"host": "checkout-stable"}, "weight": 100},
                                  {"destination": {"host": "checkout-canary"}},
                                  {"destination": {}, "weight": "5"}]})"),
-       host, {},
-       w + ": destination 2 is neither the canary Service \"checkout-canary\" nor the stable Service "
-           "\"checkout-stable\" but has weight \"5\"; serin never removes a destination it does not "
+       host,
+       {},
+       w + ": destination 2 is neither the canary Service \"checkout-canary\" nor the stable "
+           "Service "
+           "\"checkout-stable\" but has weight \"5\"; serin never removes a destination it does "
+           "not "
            "own: set its weight to 0 or remove it"},
-      {"weight above 100", httpRoute("primary", {dest("checkout-stable", 0), dest("checkout-canary", 101)}),
-       host, {}, w + ": destination \"checkout-canary\" has weight 101, not a whole number between 0 and 100"},
-      {"negative weight", json::parse(R"({"route": [{"destination": {"host": "checkout-stable"}, "weight": -1},
+      {"weight above 100",
+       httpRoute("primary", {dest("checkout-stable", 0), dest("checkout-canary", 101)}),
+       host,
+       {},
+       w + ": destination \"checkout-canary\" has weight 101, not a whole number between 0 and "
+           "100"},
+      {"negative weight",
+       json::parse(R"({"route": [{"destination": {"host": "checkout-stable"}, "weight": -1},
                                                   {"destination": {"host": "checkout-canary"}, "weight": 0}]})"),
-       host, {}, w + ": destination \"checkout-stable\" has weight -1, not a whole number between 0 and 100"},
-      {"fractional weight", json::parse(R"({"route": [{"destination": {"host": "checkout-stable"}, "weight": 69.5},
+       host,
+       {},
+       w + ": destination \"checkout-stable\" has weight -1, not a whole number between 0 and 100"},
+      {"fractional weight",
+       json::parse(R"({"route": [{"destination": {"host": "checkout-stable"}, "weight": 69.5},
                                                     {"destination": {"host": "checkout-canary"}, "weight": 30}]})"),
-       host, {}, w + ": destination \"checkout-stable\" has weight 69.5, not a whole number between 0 and 100"},
-      {"string weight", json::parse(R"({"route": [{"destination": {"host": "checkout-stable"}, "weight": "70"},
+       host,
+       {},
+       w + ": destination \"checkout-stable\" has weight 69.5, not a whole number between 0 and "
+           "100"},
+      {"string weight",
+       json::parse(R"({"route": [{"destination": {"host": "checkout-stable"}, "weight": "70"},
                                                 {"destination": {"host": "checkout-canary"}, "weight": 30}]})"),
-       host, {}, w + ": destination \"checkout-stable\" has weight \"70\", not a whole number between 0 and 100"},
+       host,
+       {},
+       w + ": destination \"checkout-stable\" has weight \"70\", not a whole number between 0 and "
+           "100"},
       {"route not an object", json::array(), host, {}, w + " is not an object"},
   };
 }
@@ -185,8 +242,8 @@ TEST(IstioSetRouteWeights, NoChangeWhenAlreadyThere) {
 }
 
 TEST(IstioSetRouteWeights, RefusesForeignWeightAndLeavesTheRouteAlone) {
-  json route = httpRoute("primary", {dest("checkout-stable", 80), dest("checkout-canary", 10),
-                                     dest("payments", 10)});
+  json route = httpRoute(
+      "primary", {dest("checkout-stable", 80), dest("checkout-canary", 10), dest("payments", 10)});
   const json before = route;
   auto changed = setRouteWeights(route, hostTarget(), 50, kWhere);
   ASSERT_FALSE(changed.ok());

@@ -22,7 +22,8 @@ json mixedSpec() {
        {httpRoute("headers", {dest("checkout-canary", 100)}),
         json{{"name", "primary"},
              {"match", {{{"uri", {{"prefix", "/"}}}}}},
-             {"route", {dest("checkout-stable", 90), dest("checkout-canary", 10), dest("legacy", 0)}},
+             {"route",
+              {dest("checkout-stable", 90), dest("checkout-canary", 10), dest("legacy", 0)}},
              {"timeout", "5s"}}}},
       {"tls",
        {{{"match", {{{"port", 443}, {"sniHosts", {"checkout.example.com"}}}}},
@@ -41,12 +42,14 @@ TEST(IstioVirtualServiceSplit, ReadsEveryManagedRouteInOrder) {
 
 TEST(IstioVirtualServiceSplit, ReadReportsTheFirstBadRoute) {
   // The unmanaged "headers" route lacks the stable Service: it does not matter...
-  const auto ok = readVirtualServiceWeights(mixedSpec(), vsRef({"primary"}, {TlsRoute{443, {"checkout.example.com"}}}),
-                                            hostTarget(), kVs);
+  const auto ok = readVirtualServiceWeights(
+      mixedSpec(), vsRef({"primary"}, {TlsRoute{443, {"checkout.example.com"}}}), hostTarget(),
+      kVs);
   EXPECT_TRUE(ok.ok());
   // ...until the Rollout manages it.
-  auto bad = readVirtualServiceWeights(mixedSpec(), vsRef({"primary", "headers"}, {TlsRoute{443, {"checkout.example.com"}}}),
-                                       hostTarget(), kVs);
+  auto bad = readVirtualServiceWeights(
+      mixedSpec(), vsRef({"primary", "headers"}, {TlsRoute{443, {"checkout.example.com"}}}),
+      hostTarget(), kVs);
   ASSERT_FALSE(bad.ok());
   EXPECT_EQ(bad.status().message(),
             "HTTP route \"headers\" of VirtualService \"shop/checkout\" has no destination for the "
@@ -92,8 +95,12 @@ TEST(IstioVirtualServiceSplit, NothingToChangeIsAnEmptyPlan) {
 }
 
 TEST(IstioVirtualServiceSplit, SeveralEntriesForOneVirtualServiceMakeOnePlan) {
-  const json spec = {{"http", {checkoutRoute("a", 0, 100), checkoutRoute("b", 0, 100), checkoutRoute("c", 0, 100)}},
-                     {"tcp", {{{"match", {{{"port", 5432}}}}, {"route", {dest("checkout-stable", 100), dest("checkout-canary", 0)}}}}}};
+  const json spec = {
+      {"http",
+       {checkoutRoute("a", 0, 100), checkoutRoute("b", 0, 100), checkoutRoute("c", 0, 100)}},
+      {"tcp",
+       {{{"match", {{{"port", 5432}}}},
+         {"route", {dest("checkout-stable", 100), dest("checkout-canary", 0)}}}}}};
   const auto first = vsRef({"a"}, {}, {TcpRoute{5432}});
   const auto second = vsRef({"c"}, {}, {TcpRoute{5432}});
   auto plan = planVirtualServiceWeights(spec, {&first, &second}, hostTarget(), 50, kVs);
@@ -106,8 +113,10 @@ TEST(IstioVirtualServiceSplit, SeveralEntriesForOneVirtualServiceMakeOnePlan) {
 }
 
 TEST(IstioVirtualServiceSplit, PlanIsAllOrNothing) {
-  json spec = {{"http", {checkoutRoute("a", 0, 100),
-                         httpRoute("b", {dest("checkout-stable", 90), dest("checkout-canary", 0), dest("x", 10)})}}};
+  json spec = {
+      {"http",
+       {checkoutRoute("a", 0, 100),
+        httpRoute("b", {dest("checkout-stable", 90), dest("checkout-canary", 0), dest("x", 10)})}}};
   const auto ref = vsRef({"a", "b"});
   auto plan = planVirtualServiceWeights(spec, {&ref}, hostTarget(), 20, kVs);
   ASSERT_FALSE(plan.ok());
@@ -117,8 +126,9 @@ TEST(IstioVirtualServiceSplit, PlanIsAllOrNothing) {
 }
 
 TEST(IstioVirtualServiceSplit, ForeignDestinationWithoutWeightIsKept) {
-  json spec = {{"http", {httpRoute("", {dest("checkout-stable", 100), dest("checkout-canary", 0),
-                                        dest("checkout-legacy", 0), dest("shadow")})}}};
+  json spec = {{"http",
+                {httpRoute("", {dest("checkout-stable", 100), dest("checkout-canary", 0),
+                                dest("checkout-legacy", 0), dest("shadow")})}}};
   const auto ref = vsRef();
   auto plan = planVirtualServiceWeights(spec, {&ref}, hostTarget(), 5, kVs);
   ASSERT_TRUE(plan.ok()) << plan.status();
@@ -131,7 +141,9 @@ TEST(IstioVirtualServiceSplit, ForeignDestinationWithoutWeightIsKept) {
 }
 
 TEST(IstioVirtualServiceSplit, SubsetSplitPlan) {
-  json spec = {{"http", {httpRoute("primary", {dest("checkout", 100, "stable"), dest("checkout", 0, "canary")})}}};
+  json spec = {
+      {"http",
+       {httpRoute("primary", {dest("checkout", 100, "stable"), dest("checkout", 0, "canary")})}}};
   const auto ref = vsRef({"primary"});
   auto plan = planVirtualServiceWeights(spec, {&ref}, subsetTarget(), 25, kVs);
   ASSERT_TRUE(plan.ok()) << plan.status();
