@@ -37,6 +37,10 @@ RESOURCES = {
     "virtualservices": ("networking.istio.io", "v1alpha3", "virtualservices", True),
     "destinationrules": ("networking.istio.io", "v1alpha3", "destinationrules", True),
     "customresourcedefinitions": ("apiextensions.k8s.io", "v1", "customresourcedefinitions", False),
+    "rollouts": ("serin.io", "v1alpha1", "rollouts", True),
+    "analysisruns": ("serin.io", "v1alpha1", "analysisruns", True),
+    "analysistemplates": ("serin.io", "v1alpha1", "analysistemplates", True),
+    "clusteranalysistemplates": ("serin.io", "v1alpha1", "clusteranalysistemplates", False),
 }
 
 

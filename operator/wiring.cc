@@ -155,7 +155,11 @@ absl::Status Controller::start() {
                        : 1;
     cm->observeRollout(snap);
   });
-  p.rollouts->rollouts().addHandlers({nullptr, nullptr, [cm](const auto& ro) { cm->forgetRollout(ro->meta().key()); }});
+  traffic::istio::IstioRouter* router = p.router.get();
+  p.rollouts->rollouts().addHandlers({nullptr, nullptr, [cm, router](const auto& ro) {
+                                        cm->forgetRollout(ro->meta().key());
+                                        router->forget(ro->meta().key());
+                                      }});
   p.rollouts->setReconcileTiming([cm](const kube::ObjectKey& key, absl::Duration took, bool failed) {
     cm->observeReconcile(key, took, failed);
   });

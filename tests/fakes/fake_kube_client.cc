@@ -271,6 +271,13 @@ absl::StatusOr<nlohmann::json> FakeKubeClient::patch(const Resource& resource, s
   RETURN_IF_ERROR(injected("patch", resource.plural));
   auto it = objects_.find({resource.plural, nsOf(resource, ns), std::string(name)});
   if (it == objects_.end()) return apiError(404, "NotFound", strCat(name, " not found"));
+  // Like the API server: a resourceVersion in a merge patch is a precondition.
+  if (type != kube::PatchType::kJson) {
+    const std::string want = jsonString(jsonObject(patch, "metadata"), "resourceVersion");
+    if (!want.empty() && want != jsonString(it->second["metadata"], "resourceVersion")) {
+      return apiError(409, "Conflict", "the object has been modified; please apply your changes to the latest version");
+    }
+  }
   nlohmann::json next = it->second;
   try {
     if (type == kube::PatchType::kJson) {
