@@ -11,6 +11,7 @@
 #include <openssl/bio.h>
 #include <openssl/err.h>
 #include <openssl/pem.h>
+#include <openssl/ssl.h>
 #include <openssl/x509.h>
 
 #include <cpprest/http_client.h>
@@ -104,7 +105,8 @@ class CpprestTransport final : public HttpTransport {
       } unhook{cancel};
       using traits = concurrency::streams::streambuf<uint8_t>::traits;
       std::string pending;
-      std::vector<uint8_t> chunk(64 * 1024);
+      // Kept for the life of the stream (a watch: minutes), so modest: one TLS record.
+      std::vector<uint8_t> chunk(16 * 1024);
       for (;;) {
         if (cancel.cancelled()) return absl::CancelledError("stream cancelled");
         // Wait for one byte, then take whatever else has already arrived.
@@ -141,7 +143,11 @@ class CpprestTransport final : public HttpTransport {
 
  private:
   http_client& clientFor(absl::Duration timeout) {
-    const int64_t seconds = std::max<int64_t>(1, absl::ToInt64Seconds(timeout));
+    // One http_client (with its own pool of TLS connections) per timeout. Watches ask for
+    // randomized timeouts, so above a minute they are rounded up to whole minutes: a handful
+    // of clients instead of a new one for every watch ever made.
+    int64_t seconds = std::max<int64_t>(1, absl::ToInt64Seconds(timeout));
+    if (seconds > 60) seconds = (seconds + 59) / 60 * 60;
     std::lock_guard<std::mutex> lock(mu_);
     auto it = clients_.find(seconds);
     if (it != clients_.end()) return *it->second;
@@ -151,7 +157,14 @@ class CpprestTransport final : public HttpTransport {
     config.set_max_redirects(0);
     const TlsConfig tls = tls_;
     config.set_ssl_context_callback([tls](boost::asio::ssl::context& ctx) {
+      // A watch's connection idles between events: give its TLS buffers back meanwhile.
+      SSL_CTX_set_mode(ctx.native_handle(), SSL_MODE_RELEASE_BUFFERS);
       if (!tls.ca_pem.empty()) {
+        // cpprestsdk has already loaded the system's trust store into this connection's
+        // context: about 1 MB of parsed certificates held for as long as the connection
+        // lives. A configured CA is the only one to trust (as kubectl does), so it replaces
+        // that store.
+        SSL_CTX_set_cert_store(ctx.native_handle(), X509_STORE_new());
         ctx.add_certificate_authority(boost::asio::buffer(tls.ca_pem.data(), tls.ca_pem.size()));
       }
       if (!tls.client_cert_pem.empty()) {

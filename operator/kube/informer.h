@@ -35,6 +35,33 @@ struct InformerOptions {
   absl::Duration resync = absl::ZeroDuration();
 };
 
+namespace informer_internal {
+
+// The key of a cached object: views of the namespace and name inside the object itself, so
+// an entry costs no copy of either. Whoever stores one keeps the object it views alive
+// (the map entry's own value) and re-points it with `viewing` when that value is replaced
+// by an equal-keyed object; the views are `mutable` so that can be done in place (the order
+// is unchanged, the text being equal).
+struct KeyView {
+  mutable std::string_view ns;
+  mutable std::string_view name;
+
+  static KeyView of(const ObjectMeta& meta) { return {meta.ns, meta.name}; }
+  void viewing(const ObjectMeta& meta) const {
+    ns = meta.ns;
+    name = meta.name;
+  }
+  friend bool operator==(const KeyView& a, const KeyView& b) {
+    return a.ns == b.ns && a.name == b.name;
+  }
+  friend auto operator<=>(const KeyView& a, const KeyView& b) {
+    if (auto c = a.ns <=> b.ns; c != 0) return c;
+    return a.name <=> b.name;
+  }
+};
+
+}  // namespace informer_internal
+
 template <typename T>
 class Informer final : private ReflectorSink {
  public:
@@ -81,7 +108,7 @@ class Informer final : private ReflectorSink {
 
   Ptr get(std::string_view ns, std::string_view name) const {
     std::lock_guard<std::mutex> lock(mu_);
-    auto it = objects_.find(ObjectKey{std::string(ns), std::string(name)});
+    auto it = objects_.find(KeyView{ns, name});
     return it == objects_.end() ? nullptr : it->second;
   }
   // Every cached object, or those of one namespace, in name order.
@@ -93,7 +120,7 @@ class Informer final : private ReflectorSink {
       for (const auto& [key, obj] : objects_) out.push_back(obj);
       return out;
     }
-    for (auto it = objects_.lower_bound(ObjectKey{std::string(ns), ""});
+    for (auto it = objects_.lower_bound(KeyView{ns, ""});
          it != objects_.end() && it->first.ns == ns; ++it) {
       out.push_back(it->second);
     }
@@ -105,7 +132,7 @@ class Informer final : private ReflectorSink {
     std::vector<Ptr> out;
     auto it = by_owner_.find(std::string(owner_uid));
     if (it == by_owner_.end()) return out;
-    for (const ObjectKey& key : it->second) {
+    for (const KeyView& key : it->second) {
       auto obj = objects_.find(key);
       if (obj != objects_.end()) out.push_back(obj->second);
     }
@@ -123,8 +150,8 @@ class Informer final : private ReflectorSink {
   void listed(nlohmann::json&& object) override {
     stripNoise(object);
     auto obj = std::make_shared<const T>(T::fromJson(object));
-    ObjectKey key = obj->meta().key();
-    pending_.emplace(std::move(key), std::move(obj));
+    const KeyView key = KeyView::of(obj->meta());
+    pending_.emplace(key, std::move(obj));
   }
   void abortList() override { pending_.clear(); }
   void endList() override {
@@ -140,6 +167,7 @@ class Informer final : private ReflectorSink {
           updated.emplace_back(it->second, obj);
         } else {
           obj = it->second;  // unchanged: keep the cached instance
+          key.viewing(obj->meta());
         }
       }
       for (const auto& [key, obj] : objects_) {
@@ -156,7 +184,7 @@ class Informer final : private ReflectorSink {
   void applyEvent(WatchEvent::Type type, nlohmann::json&& object) override {
     stripNoise(object);
     auto obj = std::make_shared<const T>(T::fromJson(object));
-    const ObjectKey key = obj->meta().key();
+    const KeyView key = KeyView::of(obj->meta());
     Ptr old_obj;
     {
       std::lock_guard<std::mutex> lock(mu_);
@@ -165,8 +193,12 @@ class Informer final : private ReflectorSink {
       if (old_obj) unindex(old_obj);
       if (type == WatchEvent::Type::kDeleted) {
         if (it != objects_.end()) objects_.erase(it);
+      } else if (it != objects_.end()) {
+        it->second = obj;
+        it->first.viewing(obj->meta());
+        index(obj);
       } else {
-        objects_[key] = obj;
+        objects_.emplace(key, obj);
         index(obj);
       }
     }
@@ -183,13 +215,15 @@ class Informer final : private ReflectorSink {
   }
 
   void index(const Ptr& obj) {
-    for (const auto& owner : obj->meta().owners) by_owner_[owner.uid].insert(obj->meta().key());
+    for (const auto& owner : obj->meta().owners) {
+      by_owner_[owner.uid].insert(KeyView::of(obj->meta()));
+    }
   }
   void unindex(const Ptr& obj) {
     for (const auto& owner : obj->meta().owners) {
       auto it = by_owner_.find(owner.uid);
       if (it == by_owner_.end()) continue;
-      it->second.erase(obj->meta().key());
+      it->second.erase(KeyView::of(obj->meta()));
       if (it->second.empty()) by_owner_.erase(it);
     }
   }
@@ -221,10 +255,16 @@ class Informer final : private ReflectorSink {
   std::thread thread_;
   std::thread resync_thread_;
 
+  using KeyView = informer_internal::KeyView;
+
+  // Each key views the object it maps to. Memory per object is the point of this class: a
+  // node here and, for owned objects, one in by_owner_, neither copying a string.
   mutable std::mutex mu_;
-  std::map<ObjectKey, Ptr> objects_;                         // guarded by mu_
-  std::map<std::string, std::set<ObjectKey>> by_owner_;      // guarded by mu_
-  std::map<ObjectKey, Ptr> pending_;  // the list in progress; reflector thread only
+  std::map<KeyView, Ptr> objects_;                         // guarded by mu_
+  // Owner uid -> the keys of its dependents, viewing objects held in objects_; every change
+  // to objects_ unindexes the object it drops before the object can go.
+  std::map<std::string, std::set<KeyView>> by_owner_;      // guarded by mu_
+  std::map<KeyView, Ptr> pending_;  // the list in progress; reflector thread only
 };
 
 }  // namespace serin::kube

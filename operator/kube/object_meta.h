@@ -4,6 +4,7 @@
 #define SERIN_OPERATOR_KUBE_OBJECT_META_H_
 
 #include <cstdint>
+#include <memory>
 #include <optional>
 #include <string>
 #include <string_view>
@@ -16,30 +17,47 @@
 
 namespace serin::kube {
 
-// A small ordered map for labels and annotations: a sorted vector costs a fraction of a
-// std::map's nodes, and these maps hold a handful of entries.
+// A small ordered map for labels and annotations, kept in one heap block: its length, then
+// each entry as the key's length, the key, the value's length and the value, in key order.
+// A cache holds three such maps per object, mostly of one or two entries whose keys are too
+// long for a std::string to keep inline: one block and one pointer cost a fraction of a
+// vector of string pairs, and an empty map costs the pointer alone. Lookups scan, which is
+// quick at these sizes.
 class StringMap {
  public:
-  using Entry = std::pair<std::string, std::string>;
+  // Views into the map: valid until it is next changed or destroyed.
+  using Entry = std::pair<std::string_view, std::string_view>;
   StringMap() = default;
+  StringMap(const StringMap& other);
+  StringMap& operator=(const StringMap& other);
+  StringMap(StringMap&&) noexcept = default;
+  StringMap& operator=(StringMap&&) noexcept = default;
   // Keeps the string-valued members of a JSON object; others are ignored.
   static StringMap fromJson(const nlohmann::json& object, std::string_view skip_key = "");
 
-  const std::string* find(std::string_view key) const;
+  // The value of `key`, or nullopt. The view is valid until the map changes.
+  std::optional<std::string_view> find(std::string_view key) const;
   std::string get(std::string_view key, std::string_view fallback = "") const;
-  bool contains(std::string_view key) const { return find(key) != nullptr; }
+  bool contains(std::string_view key) const { return find(key).has_value(); }
   void set(std::string_view key, std::string_view value);
   bool erase(std::string_view key);
-  const std::vector<Entry>& entries() const { return entries_; }
-  bool empty() const { return entries_.empty(); }
-  size_t size() const { return entries_.size(); }
+  // Every entry, in key order.
+  std::vector<Entry> entries() const;
+  bool empty() const { return data_ == nullptr; }
+  size_t size() const;
   nlohmann::json toJson() const;
   // True when every entry of `selector` is in this map (an empty selector matches all).
   bool containsAll(const StringMap& selector) const;
-  friend bool operator==(const StringMap&, const StringMap&) = default;
+  // Entries are unique and sorted, so equal maps have equal encodings.
+  friend bool operator==(const StringMap& a, const StringMap& b) {
+    return a.encoded() == b.encoded();
+  }
 
  private:
-  std::vector<Entry> entries_;  // sorted by key
+  static StringMap fromSorted(const std::vector<Entry>& entries);
+  // The entries' encoding (empty for an empty map).
+  std::string_view encoded() const;
+  std::unique_ptr<char[]> data_;  // null when empty
 };
 
 struct OwnerReference {
@@ -74,6 +92,10 @@ struct ObjectMeta {
 std::optional<absl::Time> parseTime(std::string_view text);
 // Formats as RFC 3339 UTC with seconds, as Kubernetes writes metav1.Time.
 std::string formatTime(absl::Time t);
+
+// `value` as compact JSON text in a string of exactly its size. dump() grows its string by
+// doubling, so without this a cached text carries up to as much again in spare capacity.
+std::string compactText(const nlohmann::json& value);
 
 // Removes what serin never needs to keep from an object: metadata.managedFields and the
 // last-applied-configuration annotation.

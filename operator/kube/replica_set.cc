@@ -26,7 +26,7 @@ ReplicaSet ReplicaSet::fromJson(const nlohmann::json& object) {
   rs.available_replicas = int32Of(status, "availableReplicas", 0);
   rs.observed_generation = jsonInt(status, "observedGeneration").value_or(0);
   rs.selector = StringMap::fromJson(jsonObject(jsonObject(spec, "selector"), "matchLabels"));
-  rs.template_text = jsonObject(spec, "template").dump();
+  rs.template_text = compactText(jsonObject(spec, "template"));
   return rs;
 }
 
@@ -45,7 +45,7 @@ nlohmann::json SpecObject::spec() const {
 SpecObject SpecObject::fromJson(const nlohmann::json& object) {
   SpecObject o;
   o.meta_ = ObjectMeta::fromJson(jsonObject(object, "metadata"));
-  o.spec_text = jsonObject(object, "spec").dump();
+  o.spec_text = compactText(jsonObject(object, "spec"));
   return o;
 }
 

@@ -45,6 +45,45 @@ absl::StatusOr<nlohmann::json> parseBody(const HttpResponse& response, std::stri
   return j;
 }
 
+// Parses one page of a list, handing each element of `items` to `on_item` as soon as it is
+// complete and dropping it from the page: a page of 500 objects never exists as one tree
+// (about 7 times its text), only one object at a time. Returns the rest of the page (kind,
+// metadata).
+absl::StatusOr<nlohmann::json> parseListPage(const HttpResponse& response, std::string_view what,
+                                             const std::function<void(nlohmann::json&&)>& on_item) {
+  using Event = nlohmann::json::parse_event_t;
+  bool in_items = false;     // the page's key being parsed is "items"
+  bool items_array = false;  // ... and its value is an array
+  // nlohmann's depths: 1 for the page's keys and the start of its values, 2 for the
+  // completion of an element of a top-level array.
+  nlohmann::json::parser_callback_t callback = [&](int depth, Event event,
+                                                   nlohmann::json& parsed) {
+    if (depth == 1 && event == Event::key) {
+      in_items = parsed.is_string() && parsed.get_ref<const std::string&>() == "items";
+      items_array = false;
+    } else if (depth == 1 && event == Event::array_start) {
+      items_array = in_items;
+    } else if (items_array && depth == 2 &&
+               (event == Event::object_end || event == Event::array_end ||
+                event == Event::value)) {
+      on_item(std::move(parsed));
+      return false;  // and drop it from the page
+    }
+    return true;
+  };
+  auto page = nlohmann::json::parse(response.body, callback, /*allow_exceptions=*/false);
+  if (page.is_discarded()) {
+    return absl::UnavailableError(strCat(what, ": the server answered HTTP ", response.status,
+                                         " with a body that is not JSON"));
+  }
+  if (!page.is_object()) return absl::UnavailableError(strCat(what, ": not an object"));
+  auto items = page.find("items");
+  if (items != page.end() && !items->is_array() && !items->is_null()) {
+    return absl::UnavailableError(strCat(what, ": items is not a list"));
+  }
+  return page;
+}
+
 std::optional<WatchEvent::Type> eventType(std::string_view type) {
   if (type == "ADDED") return WatchEvent::Type::kAdded;
   if (type == "MODIFIED") return WatchEvent::Type::kModified;
@@ -164,14 +203,9 @@ absl::StatusOr<std::string> RestClient::listEach(
     if (!continue_token.empty()) addQuery(req.target, "continue", continue_token);
     if (!options.label_selector.empty()) addQuery(req.target, "labelSelector", options.label_selector);
     if (!options.field_selector.empty()) addQuery(req.target, "fieldSelector", options.field_selector);
-    ASSIGN_OR_RETURN(nlohmann::json page, executeJson(std::move(req), call));
-    if (!page.is_object()) return absl::UnavailableError(strCat(call.what, ": not an object"));
-    auto items = page.find("items");
-    if (items != page.end() && items->is_array()) {
-      for (auto& item : *items) on_item(std::move(item));
-    } else if (items != page.end() && !items->is_null()) {
-      return absl::UnavailableError(strCat(call.what, ": items is not a list"));
-    }
+    ASSIGN_OR_RETURN(HttpResponse response, execute(std::move(req), call));
+    RETURN_IF_ERROR(statusFromResponse(response, call.what));
+    ASSIGN_OR_RETURN(nlohmann::json page, parseListPage(response, call.what, on_item));
     const nlohmann::json& meta = jsonObject(page, "metadata");
     continue_token = jsonString(meta, "continue");
     if (continue_token.empty()) return jsonString(meta, "resourceVersion");

@@ -23,7 +23,7 @@ RolloutObject RolloutObject::fromJson(const nlohmann::json& object) {
   RolloutObject ro;
   ro.meta_ = kube::ObjectMeta::fromJson(jsonObject(object, "metadata"));
   const nlohmann::json* spec = jsonMember(object, "spec");
-  ro.spec_text = spec != nullptr ? spec->dump() : "null";
+  ro.spec_text = spec != nullptr ? kube::compactText(*spec) : "null";
   ro.status = parseRolloutStatus(jsonObject(object, "status"));
   return ro;
 }

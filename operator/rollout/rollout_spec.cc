@@ -364,10 +364,10 @@ absl::StatusOr<CanaryStrategy> parseCanary(const nlohmann::json& value, const st
 }
 
 bool requirementMatches(const LabelSelector::Requirement& req, const kube::StringMap& labels) {
-  const std::string* v = labels.find(req.key);
-  if (req.op == "Exists") return v != nullptr;
-  if (req.op == "DoesNotExist") return v == nullptr;
-  const bool in = v != nullptr && std::find(req.values.begin(), req.values.end(), *v) != req.values.end();
+  const std::optional<std::string_view> v = labels.find(req.key);
+  if (req.op == "Exists") return v.has_value();
+  if (req.op == "DoesNotExist") return !v.has_value();
+  const bool in = v && std::find(req.values.begin(), req.values.end(), *v) != req.values.end();
   return req.op == "In" ? in : !in;
 }
 

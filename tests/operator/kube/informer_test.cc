@@ -179,6 +179,44 @@ TEST_F(InformerTest, OwnerIndexAndNamespaces) {
   inf.stop();
 }
 
+TEST_F(InformerTest, KeysFollowTheObjectsThatReplaceThem) {
+  // The cache's keys view the cached objects' own names: every replacement (a watch update,
+  // a relist that changes some objects and keeps others) must leave lookups, lists and the
+  // owner index working once the replaced objects are gone.
+  api_.seed(res_, rs("a", "changes-by-watch-and-then-some", 1, "uid-ro"));
+  api_.seed(res_, rs("a", "unchanged-across-the-relist-xx", 1, "uid-ro"));
+  api_.seed(res_, rs("a", "changes-during-the-relist-xxxx", 1, "uid-ro"));
+  Informer<ReplicaSetLite> inf(api_, res_, fastOptions(), log_);
+  inf.start();
+  ASSERT_TRUE(inf.waitForSync(absl::Seconds(5)));
+  api_.seed(res_, rs("a", "changes-by-watch-and-then-some", 2, "uid-ro"));
+  ASSERT_TRUE(eventually([&] {
+    auto o = inf.get("a", "changes-by-watch-and-then-some");
+    return o != nullptr && o->replicas == 2;
+  }));
+  api_.blockWatches(true);
+  api_.closeWatches();
+  api_.seed(res_, rs("a", "changes-during-the-relist-xxxx", 3, "uid-other"));
+  api_.compact();
+  api_.blockWatches(false);
+  ASSERT_TRUE(eventually([&] { return inf.reflector().listCount() == 2; }));
+  ASSERT_TRUE(eventually([&] { return inf.listByOwner("uid-other").size() == 1; }));
+  EXPECT_EQ(inf.get("a", "changes-during-the-relist-xxxx")->replicas, 3);
+  EXPECT_EQ(inf.get("a", "unchanged-across-the-relist-xx")->replicas, 1);
+  EXPECT_EQ(inf.get("a", "changes-by-watch-and-then-some")->replicas, 2);
+  std::vector<std::string> names;
+  for (const auto& o : inf.listByOwner("uid-ro")) names.push_back(o->meta().name);
+  EXPECT_EQ(names, (std::vector<std::string>{"changes-by-watch-and-then-some",
+                                             "unchanged-across-the-relist-xx"}));
+  ASSERT_EQ(inf.list("a").size(), 3u);
+  EXPECT_EQ(inf.list("a")[2]->meta().name, "unchanged-across-the-relist-xx");
+  // A watch delete after all that still finds and unindexes the right entry.
+  ASSERT_TRUE(api_.remove(res_, "a", "unchanged-across-the-relist-xx").ok());
+  ASSERT_TRUE(eventually([&] { return inf.listByOwner("uid-ro").size() == 1; }));
+  EXPECT_EQ(inf.get("a", "unchanged-across-the-relist-xx"), nullptr);
+  inf.stop();
+}
+
 TEST_F(InformerTest, ResyncRedeliversEveryObject) {
   api_.seed(res_, rs("a", "one", 1));
   InformerOptions o = fastOptions();

@@ -151,6 +151,46 @@ TEST_F(RestClientTest, ListFollowsContinueTokens) {
   EXPECT_NE(reqs[0].target.find("limit=1"), std::string::npos);
 }
 
+TEST_F(RestClientTest, ListHandsOverEveryItemOfAPageInOrder) {
+  // Items are handed over while the page is parsed; whatever the page holds around them
+  // (metadata before or after, nested arrays, odd elements) must come through unchanged.
+  transport_->onSend([](const HttpRequest&) {
+    return jsonResponse(200, R"({"items":[{"metadata":{"name":"a"},"spec":{"x":[{"y":1}]}},
+                                          {"metadata":{"name":"b","managedFields":[{}]}},
+                                          [1,2],
+                                          "odd"],
+                                 "kind":"ReplicaSetList",
+                                 "metadata":{"resourceVersion":"9","items":[{"no":"deliver"}]}})");
+  });
+  std::vector<nlohmann::json> got;
+  auto rv = client_->listEach(rs_, {}, [&](nlohmann::json&& item) { got.push_back(item); });
+  ASSERT_TRUE(rv.ok()) << rv.status();
+  EXPECT_EQ(*rv, "9");
+  ASSERT_EQ(got.size(), 4u);
+  EXPECT_EQ(got[0], nlohmann::json::parse(R"({"metadata":{"name":"a"},"spec":{"x":[{"y":1}]}})"));
+  EXPECT_EQ(got[1]["metadata"]["managedFields"].size(), 1u);
+  EXPECT_EQ(got[2], nlohmann::json::parse("[1,2]"));
+  EXPECT_EQ(got[3], "odd");
+}
+
+TEST_F(RestClientTest, ListPageWithoutItemsListIsAnError) {
+  transport_->onSend([](const HttpRequest&) {
+    return jsonResponse(200, R"({"metadata":{"resourceVersion":"9"},"items":{"a":{"b":1}}})");
+  });
+  int delivered = 0;
+  auto rv = client_->listEach(rs_, {}, [&](nlohmann::json&&) { ++delivered; });
+  ASSERT_FALSE(rv.ok());
+  EXPECT_NE(rv.status().message().find("items is not a list"), absl::string_view::npos);
+  EXPECT_EQ(delivered, 0);
+
+  transport_->onSend([](const HttpRequest&) {
+    return jsonResponse(200, R"({"metadata":{"resourceVersion":"9"},"items":null})");
+  });
+  rv = client_->listEach(rs_, {}, [&](nlohmann::json&&) { ++delivered; });
+  ASSERT_TRUE(rv.ok()) << rv.status();
+  EXPECT_EQ(delivered, 0);
+}
+
 TEST_F(RestClientTest, ClosedFenceStopsWritesBeforeTheyAreSent) {
   ClosedFence fence;
   client_->setFence(&fence);
