@@ -17,9 +17,9 @@
 namespace serin::analysis::prometheus {
 
 struct PrometheusAddress {
-  std::string scheme;       // "http" or "https"
-  std::string host;         // lower case; an IPv6 literal keeps its brackets
-  int port = 0;             // as written, else 80 or 443
+  std::string scheme;  // "http" or "https"
+  std::string host;    // lower case; an IPv6 literal keeps its brackets
+  int port = 0;        // as written, else 80 or 443
   bool port_written = false;
   std::string path_prefix;  // "" or e.g. "/prometheus": no trailing slash, no "//"
   std::string query;        // the address's own query parameters, without '?'; "" if none

@@ -46,8 +46,8 @@ class BoundedBuilder {
  private:
   struct Frame {
     json* value;
-    std::string path;  // "data.result[3]"; "" for the root
-    size_t count = 0;  // elements so far (arrays)
+    std::string path;               // "data.result[3]"; "" for the root
+    size_t count = 0;               // elements so far (arrays)
     bool is_result_sample = false;  // an element of data.result
   };
 

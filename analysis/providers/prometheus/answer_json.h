@@ -32,8 +32,8 @@ struct AnswerJson {
   // The document (kOk only), without the "metric" (labels) object of any sample: the
   // member "metric" of objects inside data.result is dropped.
   nlohmann::json doc;
-  size_t error_byte = 0;    // kSyntaxError: 1-based position of the error
-  std::string long_array;   // kTooLong: its path, e.g. "data.result"
+  size_t error_byte = 0;   // kSyntaxError: 1-based position of the error
+  std::string long_array;  // kTooLong: its path, e.g. "data.result"
 };
 
 // Never throws.

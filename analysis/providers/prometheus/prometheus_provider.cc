@@ -68,9 +68,9 @@ absl::Status transportError(const absl::Status& status, const PrometheusAddress&
     case absl::StatusCode::kUnavailable: {
       std::string msg = strCat("cannot reach Prometheus at ", where, ": ", reason);
       const std::string lower = absl::AsciiStrToLower(toAbsl(reason));
-      if (address.scheme == "https" && (absl::StrContains(lower, "certificate") ||
-                                        absl::StrContains(lower, "handshake"))) {
-        msg += " (is its certificate signed by a CA in the system trust store?)";
+      if (address.scheme == "https" &&
+          (absl::StrContains(lower, "certificate") || absl::StrContains(lower, "handshake"))) {
+        msg += " (does it serve https, with a certificate from a CA in the system trust store?)";
       }
       return absl::UnavailableError(msg);
     }
@@ -111,7 +111,9 @@ providers::ProviderResult PrometheusProvider::measure(const ResolvedMetric& metr
     const absl::Status& s = out.value.status();
     out.value = absl::Status(s.code(), redact(std::string(fromAbsl(s.message())), secrets));
   }
-  if (!prom.query.empty()) out.metadata[std::string(kResolvedQueryKey)] = redact(prom.query, secrets);
+  if (!prom.query.empty()) {
+    out.metadata[std::string(kResolvedQueryKey)] = redact(prom.query, secrets);
+  }
   return out;
 }
 

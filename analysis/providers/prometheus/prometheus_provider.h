@@ -25,7 +25,7 @@ struct PrometheusProviderOptions {
   std::string default_address;
   // Makes the transport of each server; null means kube::makeCpprestTransport.
   providers::TransportFactory transport_factory;
-  size_t max_transports = 64;   // servers whose connections are kept
+  size_t max_transports = 64;        // servers whose connections are kept
   size_t max_running_requests = 64;  // requests in flight at once, timed-out ones included
 };
 
@@ -40,8 +40,10 @@ struct PrometheusProviderOptions {
 //   Prometheus did not answer within 30s (http://host:9090)
 //   too many requests to Prometheus at http://host:9090 are still running: ...
 //   and those of parsePrometheusResponse (response.h).
-// A header's value never appears in a message or in the metadata: should a server echo
-// one back in an error page, it is replaced by "<redacted>".
+// A header's value never appears in a message or in the metadata: our own messages name a
+// header by position and name only, and should a server echo a value back (in an error
+// page, say), any value of 4 or more characters, and the credentials after "Bearer "/
+// "Basic ", are replaced by "<redacted>" (so is the password of an address's userinfo).
 class PrometheusProvider final : public providers::MetricProvider {
  public:
   explicit PrometheusProvider(PrometheusProviderOptions options = {});

@@ -71,8 +71,7 @@ std::string urlEncodeComponent(std::string_view text) {
 }
 
 absl::StatusOr<kube::HttpRequest> buildQueryRequest(const PrometheusAddress& address,
-                                                    std::string_view query,
-                                                    int64_t timeout_seconds,
+                                                    std::string_view query, int64_t timeout_seconds,
                                                     const std::vector<Header>& headers) {
   kube::HttpRequest request;
   request.method = "GET";

@@ -26,8 +26,7 @@ std::string urlEncodeComponent(std::string_view text);
 // header by position and name, never by value:
 //   provider.prometheus.headers[1] ("Authorization"): the value contains a line break
 absl::StatusOr<kube::HttpRequest> buildQueryRequest(const PrometheusAddress& address,
-                                                    std::string_view query,
-                                                    int64_t timeout_seconds,
+                                                    std::string_view query, int64_t timeout_seconds,
                                                     const std::vector<Header>& headers);
 
 }  // namespace serin::analysis::prometheus

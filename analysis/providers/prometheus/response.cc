@@ -69,7 +69,8 @@ absl::Status apiError(const json& doc) {
   }
   std::string msg = "Prometheus: ";
   if (!type.empty()) strAppend(&msg, bodyExcerpt(type, 64), ": ");
-  strAppend(&msg, error.empty() ? std::string("an error without a message") : bodyExcerpt(error, 1000));
+  strAppend(&msg,
+            error.empty() ? std::string("an error without a message") : bodyExcerpt(error, 1000));
   return absl::Status(code, msg);
 }
 
@@ -150,10 +151,9 @@ absl::StatusOr<expr::Value> readResult(const json& data) {
 
 absl::StatusOr<expr::Value> parsePrometheusResponse(int http_status, std::string_view body) {
   if (body.size() > kMaxResponseBytes) {
-    return absl::ResourceExhaustedError(strCat("Prometheus answered HTTP ", http_status, " with ",
-                                               body.size(), " bytes, more than the ",
-                                               kMaxResponseBytes, " serin reads: ",
-                                               kAggregateHint));
+    return absl::ResourceExhaustedError(
+        strCat("Prometheus answered HTTP ", http_status, " with ", body.size(),
+               " bytes, more than the ", kMaxResponseBytes, " serin reads: ", kAggregateHint));
   }
   AnswerJson answer = readAnswerJson(body, {kMaxNestingDepth, kMaxSeries});
   const json& doc = answer.doc;
@@ -164,8 +164,8 @@ absl::StatusOr<expr::Value> parsePrometheusResponse(int http_status, std::string
         return unexpected(strCat("JSON nested deeper than ", kMaxNestingDepth, " levels"));
       case AnswerJson::Outcome::kTooLong:
         if (answer.long_array == "data.result") {
-          return absl::ResourceExhaustedError(strCat("Prometheus returned more than ", kMaxSeries,
-                                                     " series: ", kAggregateHint));
+          return absl::ResourceExhaustedError(
+              strCat("Prometheus returned more than ", kMaxSeries, " series: ", kAggregateHint));
         }
         return absl::ResourceExhaustedError(strCat("Prometheus answered more than ", kMaxSeries,
                                                    " elements in ", answer.long_array, ": ",

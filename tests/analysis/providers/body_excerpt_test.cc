@@ -20,13 +20,17 @@ TEST(BodyExcerpt, HtmlTagsAreRemoved) {
 }
 
 TEST(BodyExcerpt, ControlCharactersAndInvalidUtf8) {
-  EXPECT_EQ(bodyExcerpt("a\x01\x1b[0mb\x7f" "c"), "a [0mb c");
+  EXPECT_EQ(bodyExcerpt("a\x01\x1b[0mb\x7f"
+                        "c"),
+            "a [0mb c");
   EXPECT_EQ(bodyExcerpt("caf\xc3\xa9 \xe2\x82\xac"), "caf\xc3\xa9 \xe2\x82\xac");
-  EXPECT_EQ(bodyExcerpt("a\xff\xfe" "b"), "a??b");
-  EXPECT_EQ(bodyExcerpt("\xc3"), "?");                  // truncated sequence
-  EXPECT_EQ(bodyExcerpt("\xc0\xaf"), "??");              // overlong '/'
-  EXPECT_EQ(bodyExcerpt("\xed\xa0\x80"), "???");         // a surrogate
-  EXPECT_EQ(bodyExcerpt("\xf4\x90\x80\x80"), "????");    // above U+10FFFF
+  EXPECT_EQ(bodyExcerpt("a\xff\xfe"
+                        "b"),
+            "a??b");
+  EXPECT_EQ(bodyExcerpt("\xc3"), "?");                 // truncated sequence
+  EXPECT_EQ(bodyExcerpt("\xc0\xaf"), "??");            // overlong '/'
+  EXPECT_EQ(bodyExcerpt("\xed\xa0\x80"), "???");       // a surrogate
+  EXPECT_EQ(bodyExcerpt("\xf4\x90\x80\x80"), "????");  // above U+10FFFF
   EXPECT_EQ(bodyExcerpt("\xf0\x9f\x98\x80"), "\xf0\x9f\x98\x80");
 }
 

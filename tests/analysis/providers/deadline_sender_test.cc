@@ -15,7 +15,8 @@ using serin::testing::FakeTransport;
 
 TEST(DeadlineSender, ReturnsTheTransportsAnswer) {
   auto fake = std::make_shared<FakeTransport>();
-  fake->onSend([](const kube::HttpRequest& r) { return serin::testing::jsonResponse(201, r.target); });
+  fake->onSend(
+      [](const kube::HttpRequest& r) { return serin::testing::jsonResponse(201, r.target); });
   DeadlineSender sender;
   kube::HttpRequest request;
   request.target = "/x";
@@ -27,7 +28,8 @@ TEST(DeadlineSender, ReturnsTheTransportsAnswer) {
   fake->onSend([](const kube::HttpRequest&) -> absl::StatusOr<kube::HttpResponse> {
     return absl::UnavailableError("refused");
   });
-  EXPECT_EQ(sender.send(fake, request, absl::Seconds(5)).status(), absl::UnavailableError("refused"));
+  EXPECT_EQ(sender.send(fake, request, absl::Seconds(5)).status(),
+            absl::UnavailableError("refused"));
 }
 
 TEST(DeadlineSender, ExceptionsBecomeErrors) {

@@ -12,12 +12,13 @@ namespace {
 class TransportCacheTest : public ::testing::Test {
  protected:
   TransportFactory factory() {
-    return [this](const std::string& base_url, const kube::TlsConfig& tls)
-               -> absl::StatusOr<std::unique_ptr<kube::HttpTransport>> {
-      made_.push_back(base_url + (tls.insecure_skip_verify ? " insecure" : ""));
-      if (base_url == "bad") return absl::InvalidArgumentError("\"bad\" is not an http(s) URL");
-      return std::make_unique<serin::testing::FakeTransport>();
-    };
+    return
+        [this](const std::string& base_url,
+               const kube::TlsConfig& tls) -> absl::StatusOr<std::unique_ptr<kube::HttpTransport>> {
+          made_.push_back(base_url + (tls.insecure_skip_verify ? " insecure" : ""));
+          if (base_url == "bad") return absl::InvalidArgumentError("\"bad\" is not an http(s) URL");
+          return std::make_unique<serin::testing::FakeTransport>();
+        };
   }
   std::vector<std::string> made_;
 };

@@ -16,10 +16,10 @@ TEST(AnswerJson, BuildsTheTreeWithoutSampleLabels) {
       R"({"metric":{"a":"x","nested":{"deep":[1,2]}},"value":[1.5,"1"]},)"
       R"({"value":[2,"0.5"],"metric":{}}]},"metric":"kept","n":[null,true,-3,18446744073709551615]})");
   ASSERT_EQ(a.outcome, Outcome::kOk);
-  EXPECT_EQ(a.doc, nlohmann::json::parse(
-                       R"({"status":"success","data":{"resultType":"vector","result":[)"
-                       R"({"value":[1.5,"1"]},{"value":[2,"0.5"]}]},"metric":"kept",)"
-                       R"("n":[null,true,-3,18446744073709551615]})"));
+  EXPECT_EQ(a.doc,
+            nlohmann::json::parse(R"({"status":"success","data":{"resultType":"vector","result":[)"
+                                  R"({"value":[1.5,"1"]},{"value":[2,"0.5"]}]},"metric":"kept",)"
+                                  R"("n":[null,true,-3,18446744073709551615]})"));
 }
 
 TEST(AnswerJson, ScalarsAndEmptyContainers) {
@@ -76,8 +76,8 @@ TEST(AnswerJson, TenThousandSeriesParseInLinearTime) {
   std::string body = R"({"status":"success","data":{"resultType":"vector","result":[)";
   for (int i = 0; i < 10000; ++i) {
     if (i > 0) body += ',';
-    body += R"({"metric":{"__name__":"http_requests_total","pod":"checkout-)" +
-            std::to_string(i) + R"("},"value":[1795574741.3,"0.5"]})";
+    body += R"({"metric":{"__name__":"http_requests_total","pod":"checkout-)" + std::to_string(i) +
+            R"("},"value":[1795574741.3,"0.5"]})";
   }
   body += "]}}";
   const auto start = std::chrono::steady_clock::now();

@@ -14,10 +14,10 @@
 namespace serin::analysis::prometheus {
 namespace {
 
-using ::testing::HasSubstr;
-using ::testing::Not;
 using serin::testing::FakeTransport;
 using serin::testing::jsonResponse;
+using ::testing::HasSubstr;
+using ::testing::Not;
 
 constexpr char kScalar[] =
     R"({"status":"success","data":{"resultType":"scalar","result":[1795574741.284,"0.95"]}})";
@@ -50,8 +50,9 @@ class PrometheusProviderTest : public ::testing::Test {
     PrometheusProviderOptions options;
     options.default_address = std::move(default_address);
     options.max_running_requests = max_running;
-    options.transport_factory = [this](const std::string& base_url, const kube::TlsConfig& tls)
-        -> absl::StatusOr<std::unique_ptr<kube::HttpTransport>> {
+    options.transport_factory =
+        [this](const std::string& base_url,
+               const kube::TlsConfig& tls) -> absl::StatusOr<std::unique_ptr<kube::HttpTransport>> {
       std::lock_guard<std::mutex> lock(mu_);
       made_.push_back({base_url, tls.insecure_skip_verify});
       if (!factory_error_.ok()) return factory_error_;
@@ -95,9 +96,10 @@ TEST_F(PrometheusProviderTest, ReadsAScalarAndReportsTheQuery) {
 TEST_F(PrometheusProviderTest, BuildsTheRequest) {
   fake_->onSend([](const kube::HttpRequest&) { return jsonResponse(200, kScalar); });
   auto provider = makeProvider();
-  ResolvedMetric m = metric("http://Prom.Example:9090/prometheus/",
-                            "sum(rate(http_requests_total{service=\"checkout\",status=~\"2..\"}[5m]))\n"
-                            "/ sum(rate(http_requests_total{service=\"checkout\"}[5m]))\n");
+  ResolvedMetric m =
+      metric("http://Prom.Example:9090/prometheus/",
+             "sum(rate(http_requests_total{service=\"checkout\",status=~\"2..\"}[5m]))\n"
+             "/ sum(rate(http_requests_total{service=\"checkout\"}[5m]))\n");
   m.prometheus.timeoutSeconds = 12;
   m.prometheus.headers = {{"Authorization", "Bearer abc.def"}, {"X-Scope-OrgID", "tenant-1"}};
   providers::ProviderResult r = provider->measure(m);
@@ -111,8 +113,8 @@ TEST_F(PrometheusProviderTest, BuildsTheRequest) {
             "requests_total%7Bservice%3D%22checkout%22%7D%5B5m%5D%29%29%0A&timeout=12s");
   EXPECT_EQ(requests[0].timeout, absl::Seconds(12));
   EXPECT_EQ(requests[0].headers,
-            (std::vector<std::pair<std::string, std::string>>{
-                {"Authorization", "Bearer abc.def"}, {"X-Scope-OrgID", "tenant-1"}}));
+            (std::vector<std::pair<std::string, std::string>>{{"Authorization", "Bearer abc.def"},
+                                                              {"X-Scope-OrgID", "tenant-1"}}));
   EXPECT_EQ(made()[0].base_url, "http://prom.example:9090");
   EXPECT_EQ(r.metadata.at("resolvedQuery"), m.prometheus.query);
 }
@@ -263,8 +265,9 @@ TEST_F(PrometheusProviderTest, FactoryErrorNamesTheAddress) {
 
 TEST_F(PrometheusProviderTest, ParsesErrorsFromTheServer) {
   fake_->onSend([](const kube::HttpRequest&) {
-    return jsonResponse(400, R"({"status":"error","errorType":"bad_data","error":"invalid )"
-                             R"(parameter \"query\": 1:15: parse error: unclosed left parenthesis"})");
+    return jsonResponse(400,
+                        R"({"status":"error","errorType":"bad_data","error":"invalid )"
+                        R"(parameter \"query\": 1:15: parse error: unclosed left parenthesis"})");
   });
   auto provider = makeProvider();
   auto r = provider->measure(metric("http://prom:9090", "sum(rate(x[5m]"));
@@ -299,8 +302,8 @@ TEST_F(PrometheusProviderTest, HeaderValuesNeverLeak) {
 
   // Echoed in Prometheus' own error object, and in a transport error.
   fake_->onSend([token](const kube::HttpRequest&) {
-    return jsonResponse(400, R"({"status":"error","errorType":"bad_data","error":"bad )" + token +
-                                 "\"}");
+    return jsonResponse(
+        400, R"({"status":"error","errorType":"bad_data","error":"bad )" + token + "\"}");
   });
   EXPECT_THAT(std::string(provider->measure(m).value.status().message()), Not(HasSubstr(token)));
   fake_->onSend([token](const kube::HttpRequest&) -> absl::StatusOr<kube::HttpResponse> {

@@ -34,15 +34,15 @@ TEST(QueryRequest, TargetTimeoutAndHeaders) {
 }
 
 TEST(QueryRequest, AddressCredentialsYieldToAnExplicitAuthorizationHeader) {
-  auto with_header = buildQueryRequest(address("http://u:p@h:1"), "up", 30,
-                                       {{"authorization", "Bearer t"}});
+  auto with_header =
+      buildQueryRequest(address("http://u:p@h:1"), "up", 30, {{"authorization", "Bearer t"}});
   ASSERT_TRUE(with_header.ok());
-  EXPECT_EQ(with_header->headers, (std::vector<std::pair<std::string, std::string>>{
-                                      {"authorization", "Bearer t"}}));
+  EXPECT_EQ(with_header->headers,
+            (std::vector<std::pair<std::string, std::string>>{{"authorization", "Bearer t"}}));
   auto without = buildQueryRequest(address("http://u:p@h:1"), "up", 30, {});
   ASSERT_TRUE(without.ok());
-  EXPECT_EQ(without->headers, (std::vector<std::pair<std::string, std::string>>{
-                                  {"Authorization", "Basic dTpw"}}));
+  EXPECT_EQ(without->headers,
+            (std::vector<std::pair<std::string, std::string>>{{"Authorization", "Basic dTpw"}}));
 }
 
 TEST(QueryRequest, BadHeadersNameThePositionNotTheValue) {

@@ -145,8 +145,7 @@ TEST(PrometheusOverCpprest, ServerThatNeverAnswersTimesOut) {
   providers::ProviderResult r = provider.measure(metric(address, 1));
   const auto elapsed = std::chrono::steady_clock::now() - start;
   ASSERT_FALSE(r.value.ok());
-  EXPECT_EQ(r.value.status().message(),
-            "Prometheus did not answer within 1s (" + address + ")");
+  EXPECT_EQ(r.value.status().message(), "Prometheus did not answer within 1s (" + address + ")");
   EXPECT_LT(elapsed, std::chrono::seconds(3));
   server.stop();
 }
@@ -160,8 +159,7 @@ TEST(PrometheusOverCpprest, ServerThatTricklesTimesOut) {
   providers::ProviderResult r = provider.measure(metric(address, 1));
   const auto elapsed = std::chrono::steady_clock::now() - start;
   ASSERT_FALSE(r.value.ok());
-  EXPECT_EQ(r.value.status().message(),
-            "Prometheus did not answer within 1s (" + address + ")");
+  EXPECT_EQ(r.value.status().message(), "Prometheus did not answer within 1s (" + address + ")");
   EXPECT_LT(elapsed, std::chrono::seconds(3));
   server.stop();  // closes the connection, so the abandoned request ends now
 }

@@ -23,15 +23,17 @@ std::vector<double> listOf(const expr::Value& v) {
 
 TEST(PrometheusResponse, Scalar) {
   auto v = parsePrometheusResponse(
-      200, R"({"status":"success","data":{"resultType":"scalar","result":[1795574741.284,"0.95"]}})");
+      200,
+      R"({"status":"success","data":{"resultType":"scalar","result":[1795574741.284,"0.95"]}})");
   ASSERT_TRUE(v.ok()) << v.status();
   ASSERT_EQ(v->kind(), expr::Value::Kind::kFloat);
   EXPECT_DOUBLE_EQ(v->asFloat(), 0.95);
 }
 
 TEST(PrometheusResponse, VectorOfOneSeries) {
-  auto v = parsePrometheusResponse(200, R"({"status":"success","data":{"resultType":"vector",)"
-                                        R"("result":[{"metric":{},"value":[1795574741.310,"0.99"]}]}})");
+  auto v =
+      parsePrometheusResponse(200, R"({"status":"success","data":{"resultType":"vector",)"
+                                   R"("result":[{"metric":{},"value":[1795574741.310,"0.99"]}]}})");
   ASSERT_TRUE(v.ok()) << v.status();
   ASSERT_EQ(v->kind(), expr::Value::Kind::kList);
   EXPECT_EQ(listOf(*v), std::vector<double>({0.99}));
@@ -40,11 +42,10 @@ TEST(PrometheusResponse, VectorOfOneSeries) {
 
 TEST(PrometheusResponse, VectorOfThreeSeriesKeepsPrometheusOrder) {
   auto v = parsePrometheusResponse(
-      200,
-      R"({"status":"success","data":{"resultType":"vector","result":[)"
-      R"({"metric":{"a":"x","b":"1"},"value":[1795574741.321,"1"]},)"
-      R"({"metric":{"a":"y","b":"1"},"value":[1795574741.321,"0.5"]},)"
-      R"({"metric":{"a":"z","b":"1"},"value":[1795574741.321,"0"]}]}})");
+      200, R"({"status":"success","data":{"resultType":"vector","result":[)"
+           R"({"metric":{"a":"x","b":"1"},"value":[1795574741.321,"1"]},)"
+           R"({"metric":{"a":"y","b":"1"},"value":[1795574741.321,"0.5"]},)"
+           R"({"metric":{"a":"z","b":"1"},"value":[1795574741.321,"0"]}]}})");
   ASSERT_TRUE(v.ok()) << v.status();
   EXPECT_EQ(listOf(*v), std::vector<double>({1, 0.5, 0}));
 }
@@ -78,7 +79,8 @@ TEST(PrometheusResponse, NaNAndInfinitiesPassThroughUnjudged) {
   EXPECT_DOUBLE_EQ(exp->asList()[0].asFloat(), 1.5e-7);
 
   auto scalar_nan = parsePrometheusResponse(
-      200, R"({"status":"success","data":{"resultType":"scalar","result":[1795574741.404,"NaN"]}})");
+      200,
+      R"({"status":"success","data":{"resultType":"scalar","result":[1795574741.404,"NaN"]}})");
   ASSERT_TRUE(scalar_nan.ok()) << scalar_nan.status();
   EXPECT_TRUE(std::isnan(scalar_nan->asFloat()));
 }
@@ -96,7 +98,8 @@ TEST(PrometheusResponse, MatrixIsRefusedWithAHint) {
 
 TEST(PrometheusResponse, StringIsRefused) {
   auto v = parsePrometheusResponse(
-      200, R"({"status":"success","data":{"resultType":"string","result":[1795574741.42,"hello"]}})");
+      200,
+      R"({"status":"success","data":{"resultType":"string","result":[1795574741.42,"hello"]}})");
   ASSERT_FALSE(v.ok());
   EXPECT_THAT(std::string(v.status().message()), StartsWith("string results are not supported"));
 }
@@ -117,7 +120,8 @@ TEST(PrometheusResponse, PrometheusErrorsAtAnyStatus) {
        R"({"status":"error","errorType":"execution","error":"found duplicate series for the match group {} on the right hand-side of the operation: [{a=\"y\"}, {a=\"x\"}];many-to-many matching not allowed: matching labels must be unique on one side"})",
        R"(Prometheus: execution: found duplicate series for the match group {} on the right hand-side of the operation: [{a="y"}, {a="x"}];many-to-many matching not allowed: matching labels must be unique on one side)",
        absl::StatusCode::kUnknown},
-      {503, R"({"status":"error","errorType":"timeout","error":"query timed out in expression evaluation"})",
+      {503,
+       R"({"status":"error","errorType":"timeout","error":"query timed out in expression evaluation"})",
        "Prometheus: timeout: query timed out in expression evaluation",
        absl::StatusCode::kDeadlineExceeded},
       // A proxy that relays the error with another status.
@@ -238,8 +242,7 @@ TEST(PrometheusResponse, WrongShapesGiveClearErrors) {
   for (const auto& [body, what] : cases) {
     auto v = parsePrometheusResponse(200, body);
     ASSERT_FALSE(v.ok()) << body;
-    EXPECT_EQ(v.status().message(), "Prometheus answered an unexpected response: " + what)
-        << body;
+    EXPECT_EQ(v.status().message(), "Prometheus answered an unexpected response: " + what) << body;
   }
 }
 
@@ -256,7 +259,8 @@ TEST(PrometheusResponse, NativeHistogramsAreRefused) {
       200, R"({"status":"success","data":{"resultType":"vector","result":[{"metric":{},)"
            R"("histogram":[1,{"count":"3","sum":"4","buckets":[]}]}]}})");
   ASSERT_FALSE(v.ok());
-  EXPECT_THAT(std::string(v.status().message()), StartsWith("native histogram samples are not supported"));
+  EXPECT_THAT(std::string(v.status().message()),
+              StartsWith("native histogram samples are not supported"));
 }
 
 TEST(PrometheusResponse, DeepNestingIsRefusedBeforeParsing) {
@@ -266,9 +270,9 @@ TEST(PrometheusResponse, DeepNestingIsRefusedBeforeParsing) {
   EXPECT_EQ(v.status().message(),
             "Prometheus answered an unexpected response: JSON nested deeper than 32 levels");
   // Brackets inside strings do not count.
-  auto in_string = parsePrometheusResponse(
-      200, R"({"status":"success","warnings":[")" + std::string(1000, '[') +
-               R"("],"data":{"resultType":"scalar","result":[1,"2"]}})");
+  auto in_string =
+      parsePrometheusResponse(200, R"({"status":"success","warnings":[")" + std::string(1000, '[') +
+                                       R"("],"data":{"resultType":"scalar","result":[1,"2"]}})");
   ASSERT_TRUE(in_string.ok()) << in_string.status();
   EXPECT_DOUBLE_EQ(in_string->asFloat(), 2);
 }
@@ -320,7 +324,8 @@ TEST(PrometheusResponse, HostileTenMegabyteBodies) {
 
   auto too_big = parsePrometheusResponse(200, std::string(kMaxResponseBytes + 1, ' '));
   ASSERT_FALSE(too_big.ok());
-  EXPECT_THAT(std::string(too_big.status().message()), HasSubstr("more than the 16777216 serin reads"));
+  EXPECT_THAT(std::string(too_big.status().message()),
+              HasSubstr("more than the 16777216 serin reads"));
 }
 
 }  // namespace
