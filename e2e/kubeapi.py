@@ -113,6 +113,10 @@ class Client:
         return self.request("PATCH", resource_path(resource, namespace, name, subresource), patch,
                             content_type="application/merge-patch+json")
 
+    def json_patch(self, resource, namespace, name, ops, subresource=None):
+        return self.request("PATCH", resource_path(resource, namespace, name, subresource), ops,
+                            content_type="application/json-patch+json")
+
     def delete(self, resource, namespace, name):
         try:
             return self.request("DELETE", resource_path(resource, namespace, name))
@@ -121,13 +125,14 @@ class Client:
                 raise
             return None
 
-    def watch_lines(self, resource, resource_version, timeout_seconds=60, label_selector=None):
+    def watch_lines(self, resource, resource_version, timeout_seconds=60, label_selector=None,
+                    namespace=None):
         """Yields decoded watch events until the server closes the stream."""
         q = {"watch": "1", "resourceVersion": resource_version, "allowWatchBookmarks": "true",
              "timeoutSeconds": str(timeout_seconds)}
         if label_selector:
             q["labelSelector"] = label_selector
-        path = resource_path(resource) + "?" + urllib.parse.urlencode(q)
+        path = resource_path(resource, namespace) + "?" + urllib.parse.urlencode(q)
         conn = self._conn(timeout_seconds + 15)
         try:
             conn.request("GET", path, headers={"Accept": "application/json",
@@ -153,11 +158,14 @@ class Informer:
     again. `on_change` is called after every applied event with no arguments.
     """
 
-    def __init__(self, client, resource, on_change=None, label_selector=None):
+    def __init__(self, client, resource, on_change=None, label_selector=None, namespace=None,
+                 on_event=None):
         self.client = client
         self.resource = resource
         self.on_change = on_change or (lambda: None)
+        self.on_event = on_event  # called with (type, object) for every event, list items as ADDED
         self.label_selector = label_selector
+        self.namespace = namespace
         self.lock = threading.Lock()
         self.items = {}  # (namespace, name) -> object
         self.synced = threading.Event()
@@ -183,15 +191,19 @@ class Informer:
     def _run(self):
         while not self.stopped.is_set():
             try:
-                listing = self.client.list(self.resource, label_selector=self.label_selector)
+                listing = self.client.list(self.resource, self.namespace, label_selector=self.label_selector)
                 with self.lock:
                     self.items = {self._key(o): o for o in listing.get("items", [])}
+                if self.on_event:
+                    for o in listing.get("items", []):
+                        self.on_event("ADDED", o)
                 rv = listing["metadata"]["resourceVersion"]
                 self.synced.set()
                 self.on_change()
                 while not self.stopped.is_set():
                     gone = False
-                    for ev in self.client.watch_lines(self.resource, rv, 30, self.label_selector):
+                    for ev in self.client.watch_lines(self.resource, rv, 30, self.label_selector,
+                                                      self.namespace):
                         kind, obj = ev.get("type"), ev.get("object", {})
                         if kind == "ERROR":
                             gone = True
@@ -204,6 +216,8 @@ class Informer:
                                 self.items.pop(self._key(obj), None)
                             else:
                                 self.items[self._key(obj)] = obj
+                        if self.on_event:
+                            self.on_event(kind, obj)
                         self.on_change()
                     if gone:
                         break

@@ -272,11 +272,13 @@ void planUpdate(PlanContext& c) {
 
   // Rollback window: going back to one of the last revisions skips steps and analysis.
   bool skip_steps = st.promote_full || n == 0;
+  // (Revisions, not creation times: two versions may be created within the same second.)
+  const int64_t new_revision = revisionNumber(c.revisionOf(c.new_rs));
   if (c.spec.rollback_window_revisions && c.stable_rs != nullptr &&
-      c.new_rs->meta().creation_timestamp < c.stable_rs->meta().creation_timestamp) {
+      new_revision < revisionNumber(c.revisionOf(c.stable_rs))) {
     int32_t newer = 0;
     for (const kube::ReplicaSet* rs : c.in.replica_sets) {
-      if (rs->meta().creation_timestamp > c.new_rs->meta().creation_timestamp) ++newer;
+      if (revisionNumber(c.revisionOf(rs)) > new_revision) ++newer;
     }
     skip_steps = skip_steps || newer <= *c.spec.rollback_window_revisions;
   }
@@ -329,11 +331,12 @@ void planUpdate(PlanContext& c) {
       }
       return;
     }
-    const int32_t last_weight = n > 0 ? setWeightAt(steps, n - 1) : 0;
     if (!full) {
-      c.planTraffic(std::min(last_weight, servableWeight(last_weight, percentOfReplicas(c.replicas(), last_weight),
-                                                         c.new_rs->available_replicas)),
-                    c.hash, stable, percentOfReplicas(c.replicas(), last_weight));
+      // Hold the current weight (never raise it: promote --full skips the steps that would)
+      // while the canary grows to full size.
+      const int32_t held = std::min(c.observedWeight(), n > 0 ? setWeightAt(steps, n - 1) : 0);
+      c.planTraffic(servableWeight(held, percentOfReplicas(c.replicas(), held), c.new_rs->available_replicas),
+                    c.hash, stable, percentOfReplicas(c.replicas(), held));
       return;
     }
     c.planTraffic(0, c.hash, c.hash, c.replicas());

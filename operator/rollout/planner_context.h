@@ -63,6 +63,9 @@ struct PlanContext {
   void planScale(const kube::ReplicaSet* rs, int32_t replicas);
 };
 
+// The number in a revision annotation; 0 when absent or malformed.
+int64_t revisionNumber(const std::string& text);
+
 // canary_steps.cc
 void planSteady(PlanContext& c);
 void planUpdate(PlanContext& c);

@@ -7,19 +7,6 @@
 #include "operator/rollout/planner_context.h"
 
 namespace serin::rollout {
-namespace {
-
-int64_t revisionNumber(const std::string& text) {
-  int64_t v = 0;
-  for (char ch : text) {
-    if (ch < '0' || ch > '9' || v > (INT64_MAX - 9) / 10) return 0;
-    v = v * 10 + (ch - '0');
-  }
-  return v;
-}
-
-}  // namespace
-
 nlohmann::json buildReplicaSet(const PlanContext& c, int32_t replicas) {
   nlohmann::json tmpl = c.spec.template_;
   nlohmann::json& tmeta = tmpl["metadata"];

@@ -8,6 +8,15 @@
 
 namespace serin::rollout {
 
+int64_t revisionNumber(const std::string& text) {
+  int64_t v = 0;
+  for (char ch : text) {
+    if (ch < '0' || ch > '9' || v > (INT64_MAX - 9) / 10) return 0;
+    v = v * 10 + (ch - '0');
+  }
+  return v;
+}
+
 // ---- PlanContext facts ----
 
 const kube::ReplicaSet* PlanContext::rsByHash(const std::string& h) const {
@@ -171,14 +180,26 @@ std::string stepsHash(const RolloutObject& ro) {
   return shortHash(steps == canary->end() ? "[]" : steps->dump());
 }
 
-int64_t revisionNumber(const std::string& text) {
-  int64_t v = 0;
-  for (char ch : text) {
-    if (ch < '0' || ch > '9' || v > (INT64_MAX - 9) / 10) return 0;
-    v = v * 10 + (ch - '0');
-  }
-  return v;
+// `pod_template` equals the template stored in a ReplicaSet, ignoring the hash label and a
+// null creationTimestamp (both added on the way into the ReplicaSet).
+bool templatesMatch(const nlohmann::json& pod_template, const std::string& stored_text) {
+  if (stored_text.empty()) return false;
+  auto stored = nlohmann::json::parse(stored_text, nullptr, /*allow_exceptions=*/false);
+  if (!stored.is_object()) return false;
+  auto normalize = [](nlohmann::json t) {
+    if (!t.is_object()) return t;
+    auto meta = t.find("metadata");
+    if (meta != t.end() && meta->is_object()) {
+      auto labels = meta->find("labels");
+      if (labels != meta->end() && labels->is_object()) labels->erase(std::string(kPodTemplateHashLabel));
+      auto created = meta->find("creationTimestamp");
+      if (created != meta->end() && created->is_null()) meta->erase(created);
+    }
+    return t;
+  };
+  return normalize(std::move(stored)) == normalize(pod_template);
 }
+
 
 }  // namespace
 
@@ -191,6 +212,16 @@ Plan planRollout(const RolloutInputs& inputs) {
   st.selector = c.spec.selector.toString();
 
   c.hash = podTemplateHash(c.spec.template_);
+  if (c.rsByHash(c.hash) == nullptr) {
+    // An undo copies a ReplicaSet's stored template (with the API server's defaults) back
+    // into the Rollout: that hashes differently, but it is that ReplicaSet's version.
+    for (const kube::ReplicaSet* rs : inputs.replica_sets) {
+      if (templatesMatch(c.spec.template_, rs->template_text)) {
+        c.hash = rs->meta().labels.get(kPodTemplateHashLabel);
+        break;
+      }
+    }
+  }
   int64_t max_revision = 0;
   for (const kube::ReplicaSet* rs : inputs.replica_sets) {
     max_revision = std::max(max_revision, revisionNumber(c.revisionOf(rs)));

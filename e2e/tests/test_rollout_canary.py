@@ -1,0 +1,198 @@
+"""The canary on a real control plane: each scenario records every committed change of the
+Rollout, its ReplicaSets, Services and VirtualService (in resourceVersion order) and checks
+the sequence, not only the end state."""
+import time
+
+import pytest
+
+import helpers
+import rollouts
+from controller import Controller
+from helpers import apply, unique_namespace, wait_for
+from timeline import Timeline
+
+FAILURE_LABEL = "pod-container-running-failed.stage.kwok.x-k8s.io"
+
+
+class Setup:
+    def __init__(self, env, prefix, **rollout_args):
+        self.env = env
+        self.ns = unique_namespace(env, prefix)
+        self.timeline = Timeline(env, self.ns)
+        res = apply(env, self.ns, *rollouts.services_and_route())
+        assert res.returncode == 0, res.stderr
+        self.controller = Controller(env, self.ns).start()
+        self.manifest = rollouts.rollout(**rollout_args)
+        res = apply(env, self.ns, self.manifest)
+        assert res.returncode == 0, res.stderr
+        self.wait_status(lambda st: st.get("phase") == "Healthy", 30, "first version Healthy")
+        self.v1 = rollouts.template_hash_of(env, self.ns)
+
+    def status(self):
+        return rollouts.get(self.env, self.ns).get("status", {})
+
+    def wait_status(self, pred, timeout, what):
+        return wait_for(lambda: pred(self.status()), timeout, what=f"{what} (status {self.status()})")
+
+    def update(self, image):
+        rollouts.set_image(self.env, self.ns, image)
+        wait_for(lambda: self.status().get("currentPodHash") not in ("", self.v1), 10, what="new hash")
+        return self.status()["currentPodHash"]
+
+    def close(self):
+        self.controller.stop()
+        self.timeline.stop()
+
+
+@pytest.fixture
+def setup(env):
+    made = []
+
+    def make(prefix, **kw):
+        s = Setup(env, prefix, **kw)
+        made.append(s)
+        return s
+
+    yield make
+    for s in made:
+        s.close()
+
+
+SEED_STEPS = [{"setWeight": 10}, {"pause": {"duration": "2s"}}, {"setWeight": 30},
+              {"pause": {"duration": "2s"}}, {"setWeight": 50}, {"pause": {"duration": "2s"}},
+              {"setWeight": 100}]
+
+
+def test_happy_path_through_the_seed_steps(setup):
+    """Seed 004's steps (10 → 30 → 50 → 100, pauses shortened to 2 s), 10 replicas."""
+    s = setup("happy", replicas=10, steps=SEED_STEPS)
+    v2 = s.update("web:v2")
+    s.wait_status(lambda st: st.get("phase") == "Healthy" and st.get("stableRS") == v2, 60, "v2 promoted")
+    tl = s.timeline
+    assert tl.canary_weights() == [0, 10, 30, 50, 100, 0], tl.canary_weights()
+    assert tl.weight_violations() == []
+    # Promotion: the stable Service moved to v2 only once all 10 v2 pods were available.
+    moved = [st for st in tl.states() if st.changed == ("services", "web-stable") and st.selector_hash("web-stable") == v2]
+    assert moved and moved[0].available(v2) >= 10
+    # The old version goes after scaleDownDelaySeconds (2 s).
+    wait_for(lambda: tl.latest().spec_replicas(s.v1) == 0, 15, what="v1 scaled down")
+    assert tl.latest().selector_hash("web-canary") == v2
+
+
+def test_manual_pause_then_promote(setup):
+    s = setup("pause", steps=[{"setWeight": 25}, {"pause": {}}, {"setWeight": 75}])
+    s.update("web:v2")
+    s.wait_status(lambda st: st.get("phase") == "Paused" and st.get("currentStepIndex") == 1, 30, "paused")
+    time.sleep(2)
+    assert s.status().get("currentStepIndex") == 1  # it waits
+    assert s.timeline.latest().route_weights()["web-canary"] == 25
+    rollouts.promote(s.env, s.ns)
+    s.wait_status(lambda st: st.get("phase") == "Healthy", 30, "promoted")
+    assert s.timeline.canary_weights() == [0, 25, 75, 0]
+    assert s.timeline.weight_violations() == []
+
+
+def test_promote_full_skips_remaining_steps(setup):
+    s = setup("full", steps=[{"setWeight": 20}, {"pause": {}}, {"setWeight": 40}, {"pause": {}}])
+    v2 = s.update("web:v2")
+    s.wait_status(lambda st: st.get("phase") == "Paused", 30, "paused at step 1")
+    rollouts.promote(s.env, s.ns, full=True)
+    s.wait_status(lambda st: st.get("phase") == "Healthy" and st.get("stableRS") == v2, 30, "fully promoted")
+    assert 40 not in s.timeline.canary_weights()  # the remaining setWeight was skipped
+    assert s.timeline.weight_violations() == []
+
+
+def test_abort_restores_routing_before_scale_down_then_retry(setup):
+    s = setup("abort", steps=[{"setWeight": 50}, {"pause": {}}])
+    v2 = s.update("web:v2")
+    s.wait_status(lambda st: st.get("phase") == "Paused", 30, "paused at 50")
+    rollouts.abort(s.env, s.ns)
+    s.wait_status(lambda st: st.get("phase") == "Degraded", 15, "aborted")
+    assert s.status()["message"].startswith("RolloutAborted")
+    wait_for(lambda: s.timeline.latest().spec_replicas(v2) == 0, 20, what="canary scaled down")
+    downs = s.timeline.canary_scale_downs(v2)
+    assert downs, "the canary was never scaled down"
+    first = downs[0]
+    assert first.route_weights()["web-canary"] == 0, "canary scaled down while it still had weight"
+    assert first.selector_hash("web-canary") == s.v1, "canary Service still on the canary pods"
+    # Retry: the steps run again from the start.
+    rollouts.retry(s.env, s.ns)
+    s.wait_status(lambda st: st.get("phase") == "Paused" and st.get("currentStepIndex") == 1, 30, "retried")
+    assert s.timeline.canary_weights() == [0, 50, 0, 50]
+    assert s.timeline.weight_violations() == []
+
+
+def test_undo_restores_the_previous_template(setup):
+    s = setup("undo", steps=[{"setWeight": 50}, {"pause": {}}])
+    v2 = s.update("web:v2")
+    s.wait_status(lambda st: st.get("phase") == "Paused", 30, "paused")
+    rollouts.undo(s.env, s.ns)
+    s.wait_status(lambda st: st.get("phase") == "Healthy" and st.get("currentPodHash") == s.v1, 30, "undone")
+    assert s.status()["stableRS"] == s.v1
+    wait_for(lambda: s.timeline.latest().spec_replicas(v2) == 0, 15, what="v2 scaled down")
+    assert s.timeline.latest().route_weights()["web-canary"] == 0
+    assert s.timeline.weight_violations() == []
+
+
+@pytest.mark.parametrize("abort", [False, True])
+def test_progress_deadline_with_a_canary_that_never_becomes_ready(setup, abort):
+    s = setup("deadline" + ("-abort" if abort else ""), steps=[{"setWeight": 50}, {"pause": {}}],
+              spec_extra={"progressDeadlineSeconds": 5, "progressDeadlineAbort": abort})
+    # The new version's pods are labelled for KWOK's failure stage: they never get Ready.
+    ro = rollouts.get(s.env, s.ns)
+    tmpl = ro["spec"]["template"]
+    tmpl["metadata"]["labels"][FAILURE_LABEL] = "true"
+    tmpl["spec"]["containers"][0]["image"] = "web:broken"
+    s.env.client().merge_patch("rollouts", s.ns, "web", {"spec": {"template": tmpl}})
+    if abort:
+        s.wait_status(lambda st: st.get("abort") is True and st.get("phase") == "Degraded", 30, "aborted")
+        assert "timed out progressing" in s.status()["message"]
+    else:
+        s.wait_status(lambda st: st.get("phase") == "Degraded" and
+                      st.get("message", "").startswith("ProgressDeadlineExceeded"), 30, "deadline exceeded")
+        assert not s.status().get("abort")
+    assert s.timeline.canary_weights() == [0]  # no traffic ever went to the broken pods
+    conds = {c["type"]: c for c in s.status()["conditions"]}
+    assert conds["Progressing"]["status"] == "False"
+
+
+def test_drift_correction_restores_weights_within_a_second(setup):
+    s = setup("drift", steps=[{"setWeight": 30}, {"pause": {}}])
+    s.update("web:v2")
+    s.wait_status(lambda st: st.get("phase") == "Paused", 30, "paused at 30")
+    vs = s.env.client().get("virtualservices", s.ns, "web")
+    vs["spec"]["http"][0]["route"][0]["weight"] = 0
+    vs["spec"]["http"][0]["route"][1]["weight"] = 100
+    edited = time.monotonic()
+    s.env.client().replace("virtualservices", s.ns, "web", vs)
+    wait_for(lambda: s.env.client().get("virtualservices", s.ns, "web")["spec"]["http"][0]["route"][1]["weight"] == 30,
+             5, interval=0.02, what="weights restored")
+    took = time.monotonic() - edited
+    print(f"drift restored in {took:.3f}s")
+    assert took < 1.0, took
+
+
+def test_scale_changes_mid_rollout(setup, env):
+    s = setup("scale", replicas=4, steps=[{"setWeight": 50}, {"pause": {}}])
+    v2 = s.update("web:v2")
+    s.wait_status(lambda st: st.get("phase") == "Paused", 30, "paused")
+    res = env.kubectl("scale", "rollout", "web", "-n", s.ns, "--replicas=8", check=False)
+    assert res.returncode == 0, res.stderr
+    wait_for(lambda: s.timeline.latest().spec_replicas(v2) == 4 and s.timeline.latest().spec_replicas(s.v1) == 8,
+             20, what="both ReplicaSets follow the new scale")
+    s.wait_status(lambda st: st.get("HPAReplicas") == 12 and st.get("selector") == "app=web", 20, "scale status")
+    assert s.timeline.weight_violations() == []
+
+
+def test_rollback_window_skips_steps(setup):
+    s = setup("window", steps=[{"setWeight": 50}, {"pause": {}}], spec_extra={"rollbackWindow": {"revisions": 2}})
+    v2 = s.update("web:v2")
+    s.wait_status(lambda st: st.get("phase") == "Paused", 30, "paused")
+    rollouts.promote(s.env, s.ns)
+    s.wait_status(lambda st: st.get("phase") == "Healthy" and st.get("stableRS") == v2, 30, "v2 promoted")
+    rollouts.undo(s.env, s.ns)  # back to v1, within the window
+    s.wait_status(lambda st: st.get("phase") == "Healthy" and st.get("stableRS") == s.v1, 30, "rolled back")
+    # No pause on the way back: never Paused after the undo.
+    states = s.timeline.states()
+    after = [st for st in states if st.status().get("currentPodHash") == s.v1 and st.rv > 0][-20:]
+    assert all(st.status().get("phase") != "Paused" for st in after)
