@@ -2,6 +2,8 @@
 
 #include <cstdlib>
 
+#include "analysis/controller/analysis_run_controller.h"
+#include "analysis/providers/prometheus/prometheus_provider.h"
 #include "common/status_macros.h"
 #include "common/strings.h"
 #include "common/version.h"
@@ -31,6 +33,9 @@ struct Controller::Parts {
   std::unique_ptr<kube::EventRecorder> events;
   std::unique_ptr<traffic::istio::IstioRouter> router;
   std::unique_ptr<rollout::RolloutController> rollouts;
+  // The provider before the controller that measures with it: destroyed after it.
+  std::unique_ptr<analysis::prometheus::PrometheusProvider> prometheus_provider;
+  std::unique_ptr<analysis::AnalysisRunController> analysis_runs;
   std::unique_ptr<metrics::HttpEndpoints> metrics_endpoint;
   std::unique_ptr<metrics::HttpEndpoints> health_endpoint;
   std::atomic<bool> ready{false};
@@ -168,6 +173,25 @@ absl::Status Controller::start() {
     return absl::DeadlineExceededError("caches did not sync within 5 minutes");
   }
   p.rollouts->startWorkers();
+
+  // AnalysisRuns, the Rollouts' and those users apply themselves.
+  analysis::AnalysisRunControllerOptions ar_options;
+  ar_options.api_group = options_.api_group;
+  ar_options.ns = options_.ns;
+  ar_options.instance_id = options_.instance_id;
+  ar_options.workers = options_.analysis_threads;
+  ar_options.measurement_threads = options_.analysis_threads;
+  ar_options.resync = options_.resync;
+  analysis::prometheus::PrometheusProviderOptions prom_options;
+  prom_options.default_address = options_.prometheus_address;
+  p.prometheus_provider = std::make_unique<analysis::prometheus::PrometheusProvider>(prom_options);
+  p.analysis_runs = std::make_unique<analysis::AnalysisRunController>(*p.client, *p.events, p.wall, log_,
+                                                                      ar_options, &p.registry);
+  p.analysis_runs->addProvider(*p.prometheus_provider);
+  if (!p.analysis_runs->startCaches(absl::Minutes(5))) {
+    return absl::DeadlineExceededError("the AnalysisRun cache did not sync within 5 minutes");
+  }
+  p.analysis_runs->startWorkers();
   p.ready = true;
   p.started = true;
   log_.info("controller started", {{"rollout_threads", options_.rollout_threads}});
@@ -180,6 +204,7 @@ void Controller::stop() {
   if (p.elector) p.elector->interrupt();
   if (p.rollouts) p.rollouts->stop();
   if (p.router) p.router->stop();
+  if (p.analysis_runs) p.analysis_runs->stop();
   if (p.events) p.events->stop();
   if (p.elector) p.elector->stop();
   if (p.metrics_endpoint) p.metrics_endpoint->stop();
