@@ -203,13 +203,16 @@ int run(std::map<std::string, std::string>& flags) {
   kinds.push_back({"ReplicaSet", serin::kube::resources::replicaSets(), nullptr});
   kinds.push_back({"Service", serin::kube::resources::services(), nullptr});
   auto makeProbe = [&](const KindReport& k) -> std::unique_ptr<CacheProbe> {
+    using serin::kube::ReplicaSet;
+    using serin::kube::Service;
+    using serin::rollout::RolloutObject;
     if (k.kind == "Rollout") {
-      return std::make_unique<TypedProbe<serin::rollout::RolloutObject>>(c, k.resource, page_size, log);
+      return std::make_unique<TypedProbe<RolloutObject>>(c, k.resource, page_size, log);
     }
     if (k.kind == "ReplicaSet") {
-      return std::make_unique<TypedProbe<serin::kube::ReplicaSet>>(c, k.resource, page_size, log);
+      return std::make_unique<TypedProbe<ReplicaSet>>(c, k.resource, page_size, log);
     }
-    return std::make_unique<TypedProbe<serin::kube::Service>>(c, k.resource, page_size, log);
+    return std::make_unique<TypedProbe<Service>>(c, k.resource, page_size, log);
   };
 
   // Warm up the transport (TLS contexts, connection pool, thread pool) so the first

@@ -307,7 +307,8 @@ def populate(env, n_rollouts, rs_per_rollout, n_services, workers):
     revisions = [1, 2] + [r for r in range(3, 3 + max(0, rs_per_rollout - 2))]
     rs_items = [(i, r) for i in indexes for r in revisions[:rs_per_rollout]]
     run_parallel("ReplicaSets created",
-                 lambda it: c.create("replicasets", NAMESPACE, replica_set(it[0], it[1], uids[it[0]])),
+                 lambda it: c.create("replicasets", NAMESPACE,
+                                     replica_set(it[0], it[1], uids[it[0]])),
                  rs_items, workers)
     svc_items = [(i, role) for i in range((n_services + 1) // 2) for role in ("stable", "canary")]
     svc_items = svc_items[:n_services]
@@ -544,7 +545,8 @@ def run_probe(probe_argv, extra_env):
 def main(argv):
     ap = argparse.ArgumentParser(description=__doc__,
                                  formatter_class=argparse.RawDescriptionHelpFormatter)
-    ap.add_argument("--build", required=True, help="CMake build dir configured with -DSERIN_BENCH=ON")
+    ap.add_argument("--build", required=True,
+                    help="CMake build dir configured with -DSERIN_BENCH=ON")
     ap.add_argument("--rollouts", type=int, default=1000)
     ap.add_argument("--replicasets-per-rollout", type=int, default=2)
     ap.add_argument("--services", type=int, default=1000)
