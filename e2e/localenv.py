@@ -407,7 +407,9 @@ class LocalEnv:
             f"--secure-port={self.state['ports']['controller_manager']}",
             f"--cert-dir={self.path('kcm-certs')}", "--kube-api-qps=200", "--kube-api-burst=400",
             "--controllers=*,-nodeipam,-cloud-node-lifecycle,-service-lb-controller,-route",
-            "--concurrent-replicaset-syncs=10", "-v=0"])
+            "--concurrent-replicaset-syncs=10",
+            # Crash-looping test pods (KWOK's failure stage) would pile up as Failed pods.
+            "--terminated-pod-gc-threshold=50", "-v=0"])
 
     def start_scheduler(self):
         self.start_process("kube-scheduler", [
@@ -451,7 +453,8 @@ class LocalEnv:
         c = self.client()
         for i in range(NODE_COUNT):
             name = f"kwok-node-{i}"
-            resources = {"cpu": "32", "memory": "256Gi", "pods": "110"}
+            # Fake nodes: room for every pod the suite makes at once.
+            resources = {"cpu": "1000", "memory": "4Ti", "pods": "5000"}
             node = {
                 "apiVersion": "v1", "kind": "Node",
                 "metadata": {"name": name, "annotations": {"kwok.x-k8s.io/node": "fake",

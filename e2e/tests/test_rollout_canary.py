@@ -42,6 +42,8 @@ class Setup:
     def close(self):
         self.controller.stop()
         self.timeline.stop()
+        # Crash-looping pods of a test must not keep the cluster busy for the next ones.
+        self.env.client().delete("namespaces", None, self.ns)
 
 
 @pytest.fixture

@@ -65,9 +65,20 @@ void planOldReplicaSets(PlanContext& c) {
     if (c.trafficRouted() && !h.empty() && (h == canary_target || h == stable_target)) continue;
     const absl::Duration delay = c.spec.scaleDownDelay();
     const std::string annotated = rs->meta().annotations.get(kScaleDownDeadlineAnnotation);
-    const std::optional<absl::Time> deadline = kube::parseTime(annotated);
+    std::optional<absl::Time> deadline = kube::parseTime(annotated);
+    // After a completed update the deadline follows from when it completed (recorded in the
+    // Completed condition): no annotation to write. Otherwise (an update superseded by
+    // another) the deadline is written on the ReplicaSet so a restart keeps it.
+    const Condition* completed = c.st.findCondition(condition::kCompleted);
+    if (!deadline && !c.updating && completed != nullptr && completed->status == "True") {
+      deadline = completed->last_transition_time + delay;
+    }
     if (delay <= absl::ZeroDuration() || (deadline && c.now >= *deadline)) {
       c.planScale(rs, 0);
+      continue;
+    }
+    if (!c.updating && (completed == nullptr || completed->status != "True")) {
+      c.plan.requeueAt(c.now + delay, c.now);  // completes in this plan; the deadline follows
       continue;
     }
     if (!deadline) {

@@ -281,7 +281,14 @@ Plan planRollout(const RolloutInputs& inputs) {
     // First deploy: the first version is stable at once and skips the steps.
     const bool first = st.stable_rs.empty() || c.rsByHash(st.stable_rs) == nullptr;
     c.new_revision = max_revision + 1;
-    c.plan.create_replica_set = buildReplicaSet(c, first ? c.replicas() : 0);
+    // A canary starts at the size its first step asks for (one write fewer than creating
+    // it empty and scaling it); traffic waits for its pods as always.
+    int32_t initial = first ? c.replicas() : 0;
+    if (!first && !c.spec.canary.steps.empty() &&
+        std::holds_alternative<SetWeightStep>(c.spec.canary.steps.front())) {
+      initial = percentOfReplicas(c.replicas(), std::get<SetWeightStep>(c.spec.canary.steps.front()).weight);
+    }
+    c.plan.create_replica_set = buildReplicaSet(c, initial);
     c.plan.event(kube::EventType::kNormal, "NewReplicaSetCreated",
                  strCat("Created ReplicaSet ", c.rsName(c.hash), " (revision ", c.new_revision, ")"));
     setCondition(st.conditions, {std::string(condition::kProgressing), "True",

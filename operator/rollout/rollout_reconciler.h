@@ -8,6 +8,8 @@
 #ifndef SERIN_OPERATOR_ROLLOUT_ROLLOUT_RECONCILER_H_
 #define SERIN_OPERATOR_ROLLOUT_ROLLOUT_RECONCILER_H_
 
+#include <map>
+#include <mutex>
 #include <optional>
 #include <string>
 
@@ -37,7 +39,15 @@ struct RolloutCaches {
 struct ReconcilerOptions {
   std::string api_group = "serin.io";
   std::string instance_id;
+  // Status changes nobody acts on (replica counts, weights, messages) are written at most
+  // this often per Rollout; they ride along with the next significant change instead.
+  absl::Duration status_coalesce = absl::Seconds(2);
 };
+
+// True when `next` differs from `current` in something a human, a tool or a restart relies
+// on (step, pauses, abort, stable version, phase, condition statuses...), not only in
+// replica counts, weights, messages or condition times.
+bool significantStatusChange(const RolloutStatus& current, const RolloutStatus& next);
 
 // Called after each reconcile with the Rollout as planned (for metrics).
 using ReconcileObserver = std::function<void(const RolloutObject&, const Plan&)>;
@@ -58,12 +68,39 @@ class RolloutReconciler {
   absl::StatusOr<std::optional<absl::Duration>> reconcile(const kube::ObjectKey& key);
 
  private:
-  absl::Status apply(const RolloutObject& ro, const Plan& plan, const traffic::RoutedRollout* routed,
-                     const Logger& log);
+  // Applies every write of `plan` but the status, in the safe order.
+  absl::Status applyWrites(const RolloutObject& ro, const Plan& plan,
+                           const traffic::RoutedRollout* routed, const Logger& log);
+  // Writes the status (unless only insignificant fields changed within the coalescing
+  // window: then sets `*deferred`), then records the events.
+  absl::Status finish(const RolloutObject& ro, const Plan& plan,
+                      std::optional<absl::Duration>* deferred);
   absl::Status writeStatus(const RolloutObject& ro, const RolloutStatus& status);
   absl::Status scale(const RolloutObject& ro, const ReplicaSetScale& s, const Logger& log);
   void event(const RolloutObject& ro, kube::EventType type, const std::string& reason,
              const std::string& message);
+
+  // Read-your-writes: after writing an object, the next reconcile of the Rollout waits
+  // (briefly) until the caches show that write, instead of planning from stale state and
+  // repeating or undoing it.
+  enum class CachedKind { kRollout, kReplicaSet, kService, kRun };
+  struct Expectation {
+    CachedKind kind;
+    std::string name;
+    std::string stale_version;  // the version the write replaced; "" when it created
+  };
+  struct Pending {
+    absl::Time deadline;
+    std::vector<Expectation> items;
+  };
+  void expect(const kube::ObjectKey& rollout, CachedKind kind, const std::string& name,
+              const std::string& stale_version);
+  bool cachesLag(const kube::ObjectKey& rollout);
+
+  // When each Rollout's status was last written (for coalescing).
+  std::mutex mu_;
+  std::map<kube::ObjectKey, absl::Time> last_status_write_;  // guarded by mu_
+  std::map<kube::ObjectKey, Pending> pending_;               // guarded by mu_
 
   RolloutCaches caches_;
   kube::KubeClient& client_;

@@ -44,6 +44,10 @@ class TrafficRouter {
   // edit gives Aborted: re-read and re-plan). Appends events to `events`.
   virtual absl::Status apply(const RoutedRollout& rollout, const rollout::TrafficChange& change,
                              std::vector<RouterEvent>& events) = 0;
+
+  // True while an object this router wrote for `rollout` is not yet back in its caches
+  // (observe() would still show the old split). Read-your-writes for the controller.
+  virtual bool cachesLag(const RoutedRollout& rollout) const { return false; }
 };
 
 }  // namespace serin::traffic

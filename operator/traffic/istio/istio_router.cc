@@ -237,6 +237,7 @@ absl::Status IstioRouter::apply(const RoutedRollout& rollout, const rollout::Tra
                         .patch(kube::resources::destinationRules(), rule_write->key.ns,
                                rule_write->key.name, kube::PatchType::kMerge, patch)
                         .status());
+    rememberWrite(IstioKind::kDestinationRule, rule_write->key, rule_write->resource_version);
     events.push_back(
         {kube::EventType::kNormal, "UpdatedDestinationRule",
          strCat("DestinationRule ", quote(rule.name), " subset updated (", rule.canary_subset, ": ",
@@ -249,11 +250,38 @@ absl::Status IstioRouter::apply(const RoutedRollout& rollout, const rollout::Tra
                         .patch(kube::resources::virtualServices(), write.key.ns, write.key.name,
                                kube::PatchType::kMerge, patch)
                         .status());
+    rememberWrite(IstioKind::kVirtualService, write.key, write.resource_version);
     events.push_back({kube::EventType::kNormal, "Updated VirtualService",
                       strCat("VirtualService ", quote(write.key.name), " set to desiredWeight \"",
                              change.canary_weight, "\"")});
   }
   return absl::OkStatus();
+}
+
+void IstioRouter::rememberWrite(IstioKind kind, const kube::ObjectKey& key,
+                                const std::string& replaced_version) {
+  std::lock_guard<std::mutex> lock(mu_);
+  written_[IstioObjectRef{kind, key}] = Written{replaced_version, absl::Now()};
+}
+
+bool IstioRouter::cachesLag(const RoutedRollout& rollout) const {
+  // A watch that lags longer than this is not worth waiting for: plan from what is cached.
+  constexpr absl::Duration kMaxWait = absl::Seconds(3);
+  std::lock_guard<std::mutex> lock(mu_);
+  bool lag = false;
+  for (const IstioObjectRef& ref : referencedObjects(rollout)) {
+    auto it = written_.find(ref);
+    if (it == written_.end()) continue;
+    const Cache& cache = ref.kind == IstioKind::kVirtualService ? virtual_services_ : destination_rules_;
+    const Cache::Ptr obj = cache.get(ref.key.ns, ref.key.name);
+    const bool seen = obj == nullptr || obj->meta().resource_version != it->second.replaced_version;
+    if (seen || absl::Now() - it->second.at > kMaxWait) {
+      written_.erase(it);
+    } else {
+      lag = true;
+    }
+  }
+  return lag;
 }
 
 }  // namespace serin::traffic::istio

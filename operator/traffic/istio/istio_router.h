@@ -20,6 +20,7 @@
 #define SERIN_OPERATOR_TRAFFIC_ISTIO_ISTIO_ROUTER_H_
 
 #include <functional>
+#include <map>
 #include <memory>
 #include <mutex>
 #include <string>
@@ -78,6 +79,9 @@ class IstioRouter final : public TrafficRouter {
   // when a later write fails.
   absl::Status apply(const RoutedRollout& rollout, const rollout::TrafficChange& change,
                      std::vector<RouterEvent>& events) override;
+  // True while a VirtualService or DestinationRule of `rollout` that apply() wrote still
+  // shows, in the cache, the version the write replaced (for at most a few seconds).
+  bool cachesLag(const RoutedRollout& rollout) const override;
 
   // Registers `callback`, called on an informer thread with each Rollout that references a
   // VirtualService or DestinationRule that was added, changed or deleted. It should only
@@ -106,8 +110,15 @@ class IstioRouter final : public TrafficRouter {
   // Mutable: observe() is const for callers, but remembering who references what is a cache.
   mutable ReferenceIndex references_;
 
+  void rememberWrite(IstioKind kind, const kube::ObjectKey& key, const std::string& replaced_version);
+
   mutable std::mutex mu_;
   std::vector<RolloutCallback> callbacks_;  // guarded by mu_
+  struct Written {
+    std::string replaced_version;
+    absl::Time at;
+  };
+  mutable std::map<IstioObjectRef, Written> written_;  // guarded by mu_
 };
 
 }  // namespace serin::traffic::istio

@@ -99,15 +99,14 @@ TEST(CanaryPlannerTest, SetWeightScalesFirstAndWritesTheWeightOnlyWhenPodsAreAva
   const std::string stable = w.hashOf("web:v1");
   w.setImage("web:v2");
   const std::string canary = w.hashOf("web:v2");
-  Plan p = w.step();  // creates the canary ReplicaSet at 0
+  Plan p = w.step();  // creates the canary ReplicaSet at its first step's size: ceil(4 * 25%) = 1
   ASSERT_TRUE(p.create_replica_set);
-  EXPECT_EQ((*p.create_replica_set)["spec"]["replicas"], 0);
+  EXPECT_EQ((*p.create_replica_set)["spec"]["replicas"], 1);
   EXPECT_EQ((*p.create_replica_set)["metadata"]["annotations"]["rollout.serin.io/revision"], "2");
-  p = w.step();  // scales it to ceil(4 * 25%) = 1; the weight stays 0
-  ASSERT_EQ(p.scale_up.size(), 1u);
-  EXPECT_EQ(p.scale_up[0].to, 1);
+  p = w.step();  // nothing flows to the canary yet: its Service may move now; the weight stays 0
+  EXPECT_TRUE(p.scale_up.empty());
   EXPECT_EQ(w.weight, 0);
-  EXPECT_EQ(w.canarySelector(), canary);  // nothing flows there yet, so it may move now
+  EXPECT_EQ(w.canarySelector(), canary);
   EXPECT_EQ(w.stableSelector(), stable);
   for (int i = 0; i < 3; ++i) EXPECT_FALSE(w.step().traffic.has_value());  // pod not ready
   w.podsBecomeAvailable();
@@ -193,10 +192,13 @@ TEST(CanaryPlannerTest, PromotionMovesStableOnlyOnceTheNewVersionIsFullyAvailabl
   EXPECT_EQ(w.weight, 0);  // same plan: both destinations now reach v2
   w.step();
   EXPECT_EQ(w.status.stable_rs, v2);
-  // The old version waits scaleDownDelaySeconds (30) before it goes.
-  w.step();
+  // The old version waits scaleDownDelaySeconds (30) from the completion the Completed
+  // condition records: no deadline annotation to write.
+  Plan wait = w.step();
   EXPECT_EQ(w.rsOf(v1)->spec_replicas, 4);
-  EXPECT_TRUE(w.rsOf(v1)->meta_.annotations.contains(kScaleDownDeadlineAnnotation));
+  EXPECT_FALSE(wait.hasWrites());
+  ASSERT_TRUE(wait.requeue_after.has_value());
+  EXPECT_LE(*wait.requeue_after, absl::Seconds(30));
   w.advance(absl::Seconds(31));
   w.step();
   EXPECT_EQ(w.rsOf(v1)->spec_replicas, 0);
