@@ -6,6 +6,7 @@ independent scenarios run in parallel threads, each in its own namespace with it
 namespaced controller; the one that stops Prometheus runs last, alone, and restarts it.
 """
 import concurrent.futures
+import contextlib
 import json
 import re
 import threading
@@ -23,6 +24,16 @@ TERMINAL = {"Successful", "Failed", "Error", "Inconclusive"}
 
 
 # ---- building blocks ------------------------------------------------------------------------
+
+@contextlib.contextmanager
+def namespace(env, prefix):
+    """A fresh namespace, deleted afterwards: its app's traffic must not load later tests."""
+    ns = unique_namespace(env, prefix)
+    try:
+        yield ns
+    finally:
+        env.client().delete("namespaces", None, ns)
+
 
 def success_rate_query(ns, svc, window="10s"):
     """The seed 004 query, scoped to the namespace (service names repeat across tests)."""
@@ -102,124 +113,123 @@ def wait_success_rate(env, ns, svc, want, tolerance, window="10s", timeout=30):
 def scenario_healthy_app(env):
     """Healthy app: a plain run, a dry-run metric that fails, an endless run terminated, and a
     run whose condition does not parse. All applied with kubectl; one controller."""
-    ns = unique_namespace(env, "ar-ok")
-    make_app(env, ns, "web", 0)
-    wait_success_rate(env, ns, "web", 1.0, 0.0)
-    query = success_rate_query(ns, "web")
-    template = {"apiVersion": API, "kind": "AnalysisTemplate", "metadata": {"name": "broken"},
-                "spec": {"metrics": [metric("success-rate", query, successCondition="result[0] >=",
-                                            interval="2s", count=3)]}}
-    runs = [
-        analysis_run("healthy", [metric("success-rate", query, interval="2s", count=3,
-                                        successCondition="result[0] >= 0.99")]),
-        analysis_run("dry-run", [metric("success-rate", query, interval="2s", count=2,
-                                        successCondition="result[0] >= 0.99"),
-                                 metric("impossible", query, interval="2s", count=2,
-                                        successCondition="result[0] >= 1.5")],
-                     dryRun=[{"metricName": "impossible"}]),
-        analysis_run("endless", [metric("success-rate", query, interval="2s",
-                                        successCondition="result[0] >= 0.99")]),
-        # As `create analysisrun --from broken` makes it: the template's metrics copied.
-        analysis_run("syntax-error", template["spec"]["metrics"]),
-    ]
-    out = {"ns": ns}
-    with Controller(env, ns) as ctl:
-        started = time.monotonic()
-        res = apply(env, ns, template, *runs)
-        assert res.returncode == 0, res.stderr
-        out["syntax-error"] = wait_phase(env, ns, "syntax-error", 10)
-        out["syntax-error-after"] = time.monotonic() - started
-        # Terminate the endless run once it has measured twice.
-        wait_for(lambda: (measurements(get_run(env, ns, "endless"), "success-rate") or {}).get("count", 0) >= 2,
-                 20, what="endless run measured twice")
-        patched = env.kubectl("patch", "analysisrun", "endless", "-n", ns, "--type=merge",
-                              "-p", json.dumps({"spec": {"terminate": True}}), check=False)
-        assert patched.returncode == 0, patched.stderr
-        terminated_at = time.monotonic()
-        out["endless"] = wait_phase(env, ns, "endless", 10)
-        out["terminate-took"] = time.monotonic() - terminated_at
-        out["healthy"] = wait_phase(env, ns, "healthy", 30)
-        out["healthy-took"] = time.monotonic() - started
-        out["dry-run"] = wait_phase(env, ns, "dry-run", 30)
-        time.sleep(4.5)  # two more intervals: the terminated run must stay as it ended
-        out["endless-later"] = get_run(env, ns, "endless")
-        out["events"] = {
-            "healthy": wait_events(env, ns, "healthy", ["MetricSuccessful", "AnalysisRunSuccessful"]),
-            "dry-run": wait_events(env, ns, "dry-run", ["MetricFailed", "AnalysisRunSuccessful"]),
-            "syntax-error": wait_events(env, ns, "syntax-error", ["AnalysisRunError"]),
-        }
-        out["metrics"] = ctl.metrics()
-    return out
+    with namespace(env, "ar-ok") as ns:
+        make_app(env, ns, "web", 0)
+        wait_success_rate(env, ns, "web", 1.0, 0.0)
+        query = success_rate_query(ns, "web")
+        template = {"apiVersion": API, "kind": "AnalysisTemplate", "metadata": {"name": "broken"},
+                    "spec": {"metrics": [metric("success-rate", query, successCondition="result[0] >=",
+                                                interval="2s", count=3)]}}
+        runs = [
+            analysis_run("healthy", [metric("success-rate", query, interval="2s", count=3,
+                                            successCondition="result[0] >= 0.99")]),
+            analysis_run("dry-run", [metric("success-rate", query, interval="2s", count=2,
+                                            successCondition="result[0] >= 0.99"),
+                                     metric("impossible", query, interval="2s", count=2,
+                                            successCondition="result[0] >= 1.5")],
+                         dryRun=[{"metricName": "impossible"}]),
+            analysis_run("endless", [metric("success-rate", query, interval="2s",
+                                            successCondition="result[0] >= 0.99")]),
+            # As `create analysisrun --from broken` makes it: the template's metrics copied.
+            analysis_run("syntax-error", template["spec"]["metrics"]),
+        ]
+        out = {"ns": ns}
+        with Controller(env, ns) as ctl:
+            started = time.monotonic()
+            res = apply(env, ns, template, *runs)
+            assert res.returncode == 0, res.stderr
+            out["syntax-error"] = wait_phase(env, ns, "syntax-error", 10)
+            out["syntax-error-after"] = time.monotonic() - started
+            # Terminate the endless run once it has measured twice.
+            wait_for(lambda: (measurements(get_run(env, ns, "endless"), "success-rate") or {}).get("count", 0) >= 2,
+                     20, what="endless run measured twice")
+            patched = env.kubectl("patch", "analysisrun", "endless", "-n", ns, "--type=merge",
+                                  "-p", json.dumps({"spec": {"terminate": True}}), check=False)
+            assert patched.returncode == 0, patched.stderr
+            terminated_at = time.monotonic()
+            out["endless"] = wait_phase(env, ns, "endless", 10)
+            out["terminate-took"] = time.monotonic() - terminated_at
+            out["healthy"] = wait_phase(env, ns, "healthy", 30)
+            out["healthy-took"] = time.monotonic() - started
+            out["dry-run"] = wait_phase(env, ns, "dry-run", 30)
+            time.sleep(4.5)  # two more intervals: the terminated run must stay as it ended
+            out["endless-later"] = get_run(env, ns, "endless")
+            out["events"] = {
+                "healthy": wait_events(env, ns, "healthy", ["MetricSuccessful", "AnalysisRunSuccessful"]),
+                "dry-run": wait_events(env, ns, "dry-run", ["MetricFailed", "AnalysisRunSuccessful"]),
+                "syntax-error": wait_events(env, ns, "syntax-error", ["AnalysisRunError"]),
+            }
+            out["metrics"] = ctl.metrics()
+        return out
 
 
 def scenario_five_percent_errors(env):
-    ns = unique_namespace(env, "ar-bad")
-    make_app(env, ns, "web", 0.05)
-    wait_success_rate(env, ns, "web", 0.95, 0.01)
-    run = analysis_run("errors", [metric("success-rate", success_rate_query(ns, "web"), interval="2s",
-                                         count=10, failureLimit=1, successCondition="result[0] >= 0.99")])
-    with Controller(env, ns) as ctl:
-        started = time.monotonic()
-        assert apply(env, ns, run).returncode == 0
-        final = wait_phase(env, ns, "errors", 30)
-        took = time.monotonic() - started
-        events = wait_events(env, ns, "errors", ["MetricFailed", "AnalysisRunFailed"])
-        metrics = ctl.metrics()
-    return {"ns": ns, "run": final, "took": took, "events": events, "metrics": metrics}
+    with namespace(env, "ar-bad") as ns:
+        make_app(env, ns, "web", 0.05)
+        wait_success_rate(env, ns, "web", 0.95, 0.01)
+        run = analysis_run("errors", [metric("success-rate", success_rate_query(ns, "web"), interval="2s",
+                                             count=10, failureLimit=1, successCondition="result[0] >= 0.99")])
+        with Controller(env, ns) as ctl:
+            started = time.monotonic()
+            assert apply(env, ns, run).returncode == 0
+            final = wait_phase(env, ns, "errors", 30)
+            took = time.monotonic() - started
+            events = wait_events(env, ns, "errors", ["MetricFailed", "AnalysisRunFailed"])
+            metrics = ctl.metrics()
+        return {"ns": ns, "run": final, "took": took, "events": events, "metrics": metrics}
 
 
 def scenario_zero_traffic(env):
     """0/0 = NaN (traffic stopped longer than the window ago) and an empty vector (a service
     that never had a request)."""
-    ns = unique_namespace(env, "ar-zero")
-    vs = make_app(env, ns, "idle", 0)
-    wait_success_rate(env, ns, "idle", 1.0, 0.0, window="3s")
-    vs["metadata"]["annotations"]["fixture.serin.io/rps"] = "0"
-    assert apply(env, ns, vs).returncode == 0
-    nan_query = success_rate_query(ns, "idle", "3s")
-    wait_for(lambda: helpers.is_nan(prom_scalar(env, nan_query)), 20, what="NaN once traffic stopped")
-    empty_query = success_rate_query(ns, "never-seen")
-    assert helpers.prom_query(env, empty_query)["result"] == []
-    runs = [
-        # Argo's two idioms: with only a successCondition, and with only a failureCondition
-        # (which NaN would pass in Argo, as NaN < 0.95 is false).
-        # Separate runs: in one, the first metric to end the run would leave the other
-        # unmeasured.
-        analysis_run("nan-success-only", [metric("success-rate", nan_query, consecutiveErrorLimit=0,
-                                                 successCondition="result[0] >= 0.99")]),
-        analysis_run("nan-failure-only", [metric("success-rate", nan_query, consecutiveErrorLimit=0,
-                                                 failureCondition="result[0] < 0.95")]),
-        analysis_run("empty", [metric("success-rate", empty_query, interval="2s", count=3,
-                                      consecutiveErrorLimit=1, successCondition="result[0] >= 0.99")]),
-        # Both conditions, neither true: Inconclusive (the zero-traffic rate is 0, not NaN).
-        analysis_run("inconclusive", [metric("rate", f'sum(rate(http_requests_total{{namespace="{ns}"}}[3s]))',
-                                             successCondition="result[0] > 10",
-                                             failureCondition="result[0] < 0")]),
-    ]
-    with Controller(env, ns):
-        assert apply(env, ns, *runs).returncode == 0
-        out = {"ns": ns}
-        for r in ("nan-success-only", "nan-failure-only", "empty", "inconclusive"):
-            out[r] = wait_phase(env, ns, r, 30)
-    return out
+    with namespace(env, "ar-zero") as ns:
+        vs = make_app(env, ns, "idle", 0)
+        wait_success_rate(env, ns, "idle", 1.0, 0.0, window="3s")
+        vs["metadata"]["annotations"]["fixture.serin.io/rps"] = "0"
+        assert apply(env, ns, vs).returncode == 0
+        nan_query = success_rate_query(ns, "idle", "3s")
+        wait_for(lambda: helpers.is_nan(prom_scalar(env, nan_query)), 20, what="NaN once traffic stopped")
+        empty_query = success_rate_query(ns, "never-seen")
+        assert helpers.prom_query(env, empty_query)["result"] == []
+        runs = [
+            # Argo's two idioms: only a successCondition, and only a failureCondition (which
+            # NaN passes in Argo: NaN < 0.95 is false). Two runs, as in one the first metric to
+            # end the run would leave the other unmeasured.
+            analysis_run("nan-success-only", [metric("success-rate", nan_query, consecutiveErrorLimit=0,
+                                                     successCondition="result[0] >= 0.99")]),
+            analysis_run("nan-failure-only", [metric("success-rate", nan_query, consecutiveErrorLimit=0,
+                                                     failureCondition="result[0] < 0.95")]),
+            analysis_run("empty", [metric("success-rate", empty_query, interval="2s", count=3,
+                                          consecutiveErrorLimit=1, successCondition="result[0] >= 0.99")]),
+            # Both conditions, neither true: Inconclusive (the zero-traffic rate is 0, not NaN).
+            analysis_run("inconclusive", [metric("rate", f'sum(rate(http_requests_total{{namespace="{ns}"}}[3s]))',
+                                                 successCondition="result[0] > 10",
+                                                 failureCondition="result[0] < 0")]),
+        ]
+        with Controller(env, ns):
+            assert apply(env, ns, *runs).returncode == 0
+            out = {"ns": ns}
+            for r in ("nan-success-only", "nan-failure-only", "empty", "inconclusive"):
+                out[r] = wait_phase(env, ns, r, 30)
+        return out
 
 
 def scenario_slow_prometheus(env):
     """Prometheus behind a proxy that answers after 20 s, with timeout: 2."""
-    ns = unique_namespace(env, "ar-slow")
-    with SlowProxy(env.prometheus_url, delay=20) as proxy, Controller(env, ns):
-        m = metric("slow", "vector(1)", successCondition="result[0] == 1", consecutiveErrorLimit=0)
-        m["provider"]["prometheus"].update({"address": proxy.url, "timeout": 2})
-        quick = metric("quick", "vector(1)", successCondition="result[0] == 1")
-        started = time.monotonic()
-        assert apply(env, ns, analysis_run("slow", [m]), analysis_run("quick", [quick])).returncode == 0
-        quick_run = wait_phase(env, ns, "quick", 15)
-        quick_took = time.monotonic() - started
-        final = wait_phase(env, ns, "slow", 15)
-        took = time.monotonic() - started
-        proxied = proxy.requests()
-    return {"ns": ns, "run": final, "took": took, "quick": quick_run, "quick_took": quick_took,
-            "proxied": proxied}
+    with namespace(env, "ar-slow") as ns:
+        with SlowProxy(env.prometheus_url, delay=20) as proxy, Controller(env, ns):
+            m = metric("slow", "vector(1)", successCondition="result[0] == 1", consecutiveErrorLimit=0)
+            m["provider"]["prometheus"].update({"address": proxy.url, "timeout": 2})
+            quick = metric("quick", "vector(1)", successCondition="result[0] == 1")
+            started = time.monotonic()
+            assert apply(env, ns, analysis_run("slow", [m]), analysis_run("quick", [quick])).returncode == 0
+            quick_run = wait_phase(env, ns, "quick", 15)
+            quick_took = time.monotonic() - started
+            final = wait_phase(env, ns, "slow", 15)
+            took = time.monotonic() - started
+            proxied = proxy.requests()
+        return {"ns": ns, "run": final, "took": took, "quick": quick_run, "quick_took": quick_took,
+                "proxied": proxied}
 
 
 SCENARIOS = {
@@ -362,29 +372,29 @@ def test_prometheus_slower_than_timeout_is_an_error_measurement(scenarios):
 def test_prometheus_stopped_mid_run_gives_error_after_consecutive_error_limit_plus_one(env, scenarios):
     # Stopping Prometheus would disturb the other scenarios: wait for them first.
     concurrent.futures.wait(scenarios.values(), timeout=180)
-    ns = unique_namespace(env, "ar-down")
-    make_app(env, ns, "web", 0)
-    wait_success_rate(env, ns, "web", 1.0, 0.0)
-    run = analysis_run("down", [metric("success-rate", success_rate_query(ns, "web"), interval="2s", count=30,
-                                       consecutiveErrorLimit=1, successCondition="result[0] >= 0.99")])
-    with Controller(env, ns):
-        assert apply(env, ns, run).returncode == 0
-        wait_for(lambda: (measurements(get_run(env, ns, "down"), "success-rate") or {}).get("successful", 0) >= 1,
-                 15, what="a first successful measurement")
-        try:
-            env.stop_process("prometheus")
-            stopped = time.monotonic()
-            final = wait_phase(env, ns, "down", 40)
-            took = time.monotonic() - stopped
-        finally:
-            env.start_prometheus()
-    st = final["status"]
-    assert st["phase"] == "Error", st
-    r = measurements(final, "success-rate")
-    errors = [m for m in r["measurements"] if m["phase"] == "Error"]
-    assert r["consecutiveError"] == 2 and len(errors) == 2, r
-    assert r["measurements"][0]["phase"] == "Successful"
-    assert all("Prometheus" in m["message"] for m in errors), errors
-    assert "consecutiveErrors (2) > consecutiveErrorLimit (1)" in st["message"], st
-    # The second error comes 10 s after the first (Argo's error retry), whatever the interval.
-    assert 5 <= took < 25, took
+    with namespace(env, "ar-down") as ns:
+        make_app(env, ns, "web", 0)
+        wait_success_rate(env, ns, "web", 1.0, 0.0)
+        run = analysis_run("down", [metric("success-rate", success_rate_query(ns, "web"), interval="2s", count=30,
+                                           consecutiveErrorLimit=1, successCondition="result[0] >= 0.99")])
+        with Controller(env, ns):
+            assert apply(env, ns, run).returncode == 0
+            wait_for(lambda: (measurements(get_run(env, ns, "down"), "success-rate") or {}).get("successful", 0) >= 1,
+                     15, what="a first successful measurement")
+            try:
+                env.stop_process("prometheus")
+                stopped = time.monotonic()
+                final = wait_phase(env, ns, "down", 40)
+                took = time.monotonic() - stopped
+            finally:
+                env.start_prometheus()
+        st = final["status"]
+        assert st["phase"] == "Error", st
+        r = measurements(final, "success-rate")
+        errors = [m for m in r["measurements"] if m["phase"] == "Error"]
+        assert r["consecutiveError"] == 2 and len(errors) == 2, r
+        assert r["measurements"][0]["phase"] == "Successful"
+        assert all("Prometheus" in m["message"] for m in errors), errors
+        assert "consecutiveErrors (2) > consecutiveErrorLimit (1)" in st["message"], st
+        # The second error comes 10 s after the first (Argo's error retry), whatever the interval.
+        assert 5 <= took < 25, took
