@@ -1,12 +1,17 @@
 #!/usr/bin/env python3
-"""`make demo`: the local environment, left running for a person to explore.
+"""`make demo`: serin on the local control plane, doing a real canary, left running.
 
-    python3 e2e/demo.py up     start it (state in .e2e/demo) and show traffic being split
+    python3 e2e/demo.py up     start it (state in .e2e/demo) and play the story
     python3 e2e/demo.py down   stop everything it started
 
-The demo namespace `demo` holds a stable and a canary version of `checkout` (the canary
-answers 5 % errors), their Services, and a VirtualService sending 80 % of the traffic to
-stable and 20 % to canary. The traffic fixture plays the mesh; Prometheus scrapes it.
+The story, in namespace `demo`:
+  1. `checkout` v1 is deployed (the first version is stable at once);
+  2. v2 (healthy) rolls out: 20 % of the traffic, a pause, 50 %, a pause, while a background
+     analysis asks Prometheus for the canary's success rate every 2 s; it is promoted;
+  3. v3 answers 20 % errors: the analysis fails and serin aborts on its own — the traffic
+     goes back to v2 first, then the v3 pods are scaled down.
+The Rollout's status and the VirtualService weights are printed as they change. The traffic
+fixture plays the mesh and the application; Prometheus scrapes it every second.
 """
 import json
 import os
@@ -17,38 +22,90 @@ HERE = os.path.dirname(os.path.abspath(__file__))
 sys.path.insert(0, HERE)
 import helpers  # noqa: E402
 import localenv  # noqa: E402
+import rollouts  # noqa: E402
 
 NAMESPACE = "demo"
 
 
-def rate(env, svc, status_re=".*"):
-    q = f'sum(rate(http_requests_total{{namespace="{NAMESPACE}",service="{svc}",status=~"{status_re}"}}[10s]))'
-    v = helpers.prom_scalar(env, q)
-    return 0.0 if v is None else v
+def template(env):
+    return {
+        "apiVersion": "serin.io/v1alpha1", "kind": "AnalysisTemplate", "metadata": {"name": "success-rate"},
+        "spec": {
+            "args": [{"name": "service-name"}],
+            "metrics": [{
+                "name": "success-rate", "interval": "2s", "failureLimit": 1,
+                "successCondition": "result[0] >= 0.99",
+                "provider": {"prometheus": {
+                    "address": env.prometheus_url,
+                    # Seed 004's query, with a 10 s window for a demo that moves in seconds.
+                    "query": 'sum(rate(http_requests_total{service="{{args.service-name}}",status=~"2.."}[10s])) / '
+                             'sum(rate(http_requests_total{service="{{args.service-name}}"}[10s]))'}},
+            }],
+        },
+    }
 
 
-def show_split(env):
-    app = [
-        helpers.replicaset("checkout-stable", 3, {"app": "checkout", "version": "v1"},
-                           {"fixture.serin.io/error-rate": "0"}),
-        helpers.service("checkout-stable", {"app": "checkout", "version": "v1"}),
-        helpers.replicaset("checkout-canary", 1, {"app": "checkout", "version": "v2"},
-                           {"fixture.serin.io/error-rate": "0.05"}),
-        helpers.service("checkout-canary", {"app": "checkout", "version": "v2"}),
-        helpers.virtual_service("checkout", {"primary": [("checkout-stable", 80), ("checkout-canary", 20)]},
-                                {"fixture.serin.io/rps": "50"}),
-    ]
-    env.client().create("namespaces", None, {"apiVersion": "v1", "kind": "Namespace",
-                                             "metadata": {"name": NAMESPACE}})
-    res = helpers.apply(env, NAMESPACE, *app)
+def checkout(image, error_rate):
+    ro = rollouts.rollout(name="checkout", vs="checkout", replicas=4, image=image, error_rate=error_rate,
+                          steps=[{"setWeight": 20}, {"pause": {"duration": "8s"}}, {"setWeight": 50},
+                                 {"pause": {"duration": "8s"}}])
+    ro["spec"]["strategy"]["canary"]["analysis"] = {
+        "templates": [{"templateName": "success-rate"}], "startingStep": 1,
+        "args": [{"name": "service-name", "value": "checkout-canary"}]}
+    return ro
+
+
+def line(env, start):
+    ro = env.client().get("rollouts", NAMESPACE, "checkout")
+    st = ro.get("status", {})
+    vs = env.client().get("virtualservices", NAMESPACE, "checkout")
+    weights = {d["destination"]["host"]: d.get("weight", 0) for d in vs["spec"]["http"][0]["route"]}
+    run = (st.get("canary", {}) or {}).get("currentBackgroundAnalysisRunStatus", {}) or {}
+    return (f"  {time.monotonic() - start:5.1f}s  {st.get('phase', ''):11s} step {st.get('currentStepIndex', '-')}"
+            f"  weights stable/canary {weights.get('checkout-stable', 0):3d}/{weights.get('checkout-canary', 0):3d}"
+            f"  analysis {run.get('status', '-'):12s} {st.get('message', '')[:70]}")
+
+
+def follow(env, until, timeout):
+    start = time.monotonic()
+    last = None
+    while time.monotonic() - start < timeout:
+        text = line(env, start)
+        if text[8:] != (last or "")[8:]:
+            print(text, flush=True)
+            last = text
+        st = env.client().get("rollouts", NAMESPACE, "checkout").get("status", {})
+        if until(st):
+            return st
+        time.sleep(0.2)
+    raise localenv.EnvError(f"the demo rollout did not get there in {timeout}s: {last}")
+
+
+def story(env):
+    controller = helpers.built("operator", "serin-controller")
+    env.start_process("serin-controller", [
+        controller, f"--kubeconfig={env.kubeconfig}", "--leader-elect=false",
+        f"--metrics-address=127.0.0.1:{localenv.free_port()}", f"--health-address=127.0.0.1:{localenv.free_port()}",
+        f"--prometheus-address={env.prometheus_url}", "--logformat=text"])
+    env.client().create("namespaces", None, {"apiVersion": "v1", "kind": "Namespace", "metadata": {"name": NAMESPACE}})
+    res = helpers.apply(env, NAMESPACE, *rollouts.services_and_route("checkout", rps=100), template(env),
+                        checkout("shop/checkout:1.0", 0))
     if res.returncode != 0:
-        raise localenv.EnvError(f"applying the demo app failed: {res.stderr.strip()}")
-    helpers.wait_for(lambda: rate(env, "checkout-canary") > 5, 30, what="traffic in Prometheus")
-    time.sleep(10)  # let the 10 s rate window fill
-    print("\nTraffic as Prometheus sees it (requests/s over 10 s):")
-    for svc in ("checkout-stable", "checkout-canary"):
-        total, ok = rate(env, svc), rate(env, svc, "2..")
-        print(f"  {svc:17s} {total:6.1f} req/s   success rate {ok / total if total else float('nan'):.3f}")
+        raise localenv.EnvError(f"applying the demo failed: {res.stderr.strip()}")
+    print("\n1. checkout v1: the first version is stable at once")
+    follow(env, lambda st: st.get("phase") == "Healthy", 60)
+
+    print("\n2. checkout v2 (healthy): canary with background analysis")
+    helpers.apply(env, NAMESPACE, checkout("shop/checkout:2.0", 0))
+    follow(env, lambda st: st.get("phase") == "Healthy" and st.get("stableRS") == st.get("currentPodHash")
+           and st.get("currentStepIndex") == 4, 120)
+
+    print("\n3. checkout v3 (answers 20 % errors): the analysis fails, serin aborts by itself")
+    helpers.apply(env, NAMESPACE, checkout("shop/checkout:3.0", 0.2))
+    follow(env, lambda st: st.get("phase") == "Degraded" and st.get("abort"), 120)
+    follow(env, lambda st: all(rs["spec"]["replicas"] == 0 for rs in env.client().list("replicasets", NAMESPACE)["items"]
+                               if rs["metadata"]["labels"]["rollouts-pod-template-hash"] == st.get("currentPodHash")),
+           60)
 
 
 def main(argv):
@@ -62,26 +119,24 @@ def main(argv):
     env = localenv.LocalEnv(state_dir)
     try:
         env.up()
-        show_split(env)
-    except localenv.EnvError as e:
+        story(env)
+    except (localenv.EnvError, FileNotFoundError) as e:
         print(f"demo: {e}", file=sys.stderr)
         env.down()
         return 1
     except BaseException:
         env.down()
         raise
-    vs = env.kubectl("get", "virtualservice", "checkout", "-n", NAMESPACE, "-o", "json").stdout
-    weights = [(d["destination"]["host"], d.get("weight")) for d in json.loads(vs)["spec"]["http"][0]["route"]]
-    print(f"\nVirtualService demo/checkout route 'primary': {weights}")
     print(f"""
-The demo is running (control plane up in {env.state['up_seconds']} s). Try:
+The demo is still running (control plane up in {env.state['up_seconds']} s). Try:
   export KUBECONFIG={env.kubeconfig}
   alias kubectl={env.tools['kubectl']}
-  kubectl -n {NAMESPACE} get virtualservice checkout -o yaml
-  kubectl -n {NAMESPACE} patch virtualservice checkout --type=json \\
-    -p '[{{"op":"replace","path":"/spec/http/0/route/0/weight","value":50}},{{"op":"replace","path":"/spec/http/0/route/1/weight","value":50}}]'
+  kubectl -n {NAMESPACE} get rollout,replicasets,analysisruns
+  kubectl -n {NAMESPACE} get events --sort-by=.lastTimestamp
+  kubectl -n {NAMESPACE} get virtualservice checkout -o jsonpath='{{.spec.http[0].route}}'
+  kubectl -n {NAMESPACE} patch rollout checkout --subresource=status --type=merge -p '{{"status":{{"abort":false}}}}'   # retry v3
   Prometheus: {env.prometheus_url}/graph?g0.expr=sum+by+(service,status)(rate(http_requests_total{{namespace%3D%22{NAMESPACE}%22}}[10s]))
-  Fixture state: {env.fixture_url}/state
+  Controller log: {env.path('logs', 'serin-controller.log')}
 Stop it with: make demo-down""")
     return 0
 

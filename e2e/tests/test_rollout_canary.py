@@ -198,3 +198,50 @@ def test_rollback_window_skips_steps(setup):
     states = s.timeline.states()
     after = [st for st in states if st.status().get("currentPodHash") == s.v1 and st.rv > 0][-20:]
     assert all(st.status().get("phase") != "Paused" for st in after)
+
+
+def test_subset_level_split(env):
+    """One Service, one host: the VirtualService splits between DestinationRule subsets whose
+    rollouts-pod-template-hash labels serin points at the stable and canary ReplicaSets."""
+    ns = unique_namespace(env, "subset")
+    timeline = Timeline(env, ns)
+    vs = {"apiVersion": "networking.istio.io/v1alpha3", "kind": "VirtualService",
+          "metadata": {"name": "web", "annotations": {"fixture.serin.io/rps": "50"}},
+          "spec": {"hosts": ["web"], "http": [{"name": "primary", "route": [
+              {"destination": {"host": "web", "subset": "stable"}, "weight": 100},
+              {"destination": {"host": "web", "subset": "canary"}, "weight": 0}]}]}}
+    dr = {"apiVersion": "networking.istio.io/v1alpha3", "kind": "DestinationRule",
+          "metadata": {"name": "web"},
+          "spec": {"host": "web", "subsets": [{"name": "stable", "labels": {}}, {"name": "canary", "labels": {}},
+                                              {"name": "other", "labels": {"keep": "me"}}]}}
+    ro = rollouts.rollout(steps=[{"setWeight": 30}, {"pause": {"duration": "1s"}}, {"setWeight": 60}])
+    c = ro["spec"]["strategy"]["canary"]
+    del c["canaryService"], c["stableService"]
+    c["trafficRouting"]["istio"]["destinationRule"] = {"name": "web", "canarySubsetName": "canary",
+                                                       "stableSubsetName": "stable"}
+    try:
+        assert apply(env, ns, helpers.service("web", {"app": "web"}), vs, dr).returncode == 0
+        with Controller(env, ns):
+            assert apply(env, ns, ro).returncode == 0
+            wait_for(lambda: rollouts.get(env, ns).get("status", {}).get("phase") == "Healthy", 30, what="v1 Healthy")
+            v1 = rollouts.template_hash_of(env, ns)
+            latest = timeline.latest()
+            assert latest.subset_hash("web", "stable") == v1 and latest.subset_hash("web", "canary") == v1
+            rollouts.set_image(env, ns, "web:v2")
+            wait_for(lambda: (lambda st: st.get("phase") == "Healthy" and st.get("stableRS") not in ("", v1))(
+                rollouts.get(env, ns).get("status", {})), 60, what="v2 promoted")
+            v2 = rollouts.get(env, ns)["status"]["stableRS"]
+        weights = timeline.canary_weights(canary="web/canary")
+        assert weights == [0, 30, 60, 0], weights
+        assert timeline.weight_violations(canary="web", subset=("canary", "web")) == []
+        # While canary weight flowed, the canary subset selected v2 and the stable one v1.
+        during = [s for s in timeline.states() if s.changed == ("virtualservices", "web")
+                  and s.route_weights().get("web/canary") == 30]
+        assert during and during[0].subset_hash("web", "canary") == v2 and during[0].subset_hash("web", "stable") == v1
+        end = timeline.latest()
+        assert end.subset_hash("web", "stable") == v2 and end.subset_hash("web", "canary") == v2
+        other = next(s for s in end.destinationrules["web"]["spec"]["subsets"] if s["name"] == "other")
+        assert other["labels"] == {"keep": "me"}  # serin never drops a subset it does not own
+    finally:
+        timeline.stop()
+        env.client().delete("namespaces", None, ns)

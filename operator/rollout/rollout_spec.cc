@@ -335,6 +335,16 @@ absl::StatusOr<CanaryStrategy> parseCanary(const nlohmann::json& value, const st
   }
   ASSIGN_OR_RETURN(c.canary_metadata, podMetadata(r, "canaryMetadata"));
   ASSIGN_OR_RETURN(c.stable_metadata, podMetadata(r, "stableMetadata"));
+  // Parsed (so a malformed one names its field) but not applied yet: refuse rather than
+  // ignore.
+  for (const char* field : {"canaryMetadata", "stableMetadata"}) {
+    if (r.has(field)) {
+      return fieldError(r.pathOf(field), "is not supported by serin yet (pod labels are not changed by role)");
+    }
+  }
+  if (r.has("scaleDownDelayRevisionLimit")) {
+    return fieldError(r.pathOf("scaleDownDelayRevisionLimit"), "is not supported by serin yet");
+  }
 
   // Cross-field rules the schema cannot express.
   if (c.istio) {

@@ -92,9 +92,14 @@ TEST_F(LeaderElectorTest, FenceClosesBeforeAnyoneElseCanTakeOver) {
     const bool a_may_write = a.checkWrite().ok();
     const bool b_leads = b.tryAcquireOrRenew();
     EXPECT_FALSE(a_may_write && b_leads) << "both at second " << s;
-    if (s < 10) EXPECT_TRUE(a_may_write) << s;
-    if (s >= 10) EXPECT_FALSE(a_may_write) << s;
-    if (s >= 15) EXPECT_TRUE(b_leads) << s;
+    if (s < 10) {
+      EXPECT_TRUE(a_may_write) << s;
+    } else {
+      EXPECT_FALSE(a_may_write) << s;
+    }
+    if (s >= 15) {
+      EXPECT_TRUE(b_leads) << s;
+    }
   }
   // a wakes up: it must not write anything, not even its lease.
   const int writes_before = leaseWrites();
