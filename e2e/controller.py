@@ -7,7 +7,6 @@
 The binary is the one `make build` made (SERIN_BUILD_DIR, default build/). Its logs go to
 <state dir>/logs/serin-controller-<name>.log. Ports are free ones chosen at start.
 """
-import os
 import signal
 import subprocess
 import time

@@ -13,7 +13,6 @@ The story, in namespace `demo`:
 The Rollout's status and the VirtualService weights are printed as they change. The traffic
 fixture plays the mesh and the application; Prometheus scrapes it every second.
 """
-import json
 import os
 import sys
 import time

@@ -17,7 +17,6 @@ import base64
 import ctypes
 import json
 import os
-import re
 import shutil
 import signal
 import socket
@@ -28,11 +27,12 @@ import urllib.request
 
 HERE = os.path.dirname(os.path.abspath(__file__))
 sys.path.insert(0, HERE)
+import envfiles  # noqa: E402
 import kubeapi  # noqa: E402
 
 DEFAULT_DEMO_DIR = os.path.join(os.path.dirname(HERE), ".e2e", "demo")
 NODE_COUNT = 3
-FAILURE_LABEL = "pod-container-running-failed.stage.kwok.x-k8s.io"
+FAILURE_LABEL = envfiles.FAILURE_LABEL
 
 
 class EnvError(Exception):
@@ -277,89 +277,6 @@ class LocalEnv:
         os.killpg(info["pid"], sig)
 
     # ---- components --------------------------------------------------------------------
-    def _make_pki(self):
-        pki = self.path("pki")
-        os.makedirs(pki, exist_ok=True)
-
-        def ssl_cmd(*args):
-            res = subprocess.run([self.tools["openssl"], *args], cwd=pki, capture_output=True, text=True)
-            if res.returncode != 0:
-                raise EnvError(f"openssl {args[0]} failed: {res.stderr.strip()}")
-
-        ssl_cmd("req", "-x509", "-newkey", "ec", "-pkeyopt", "ec_paramgen_curve:prime256v1", "-nodes",
-                "-keyout", "ca.key", "-out", "ca.crt", "-days", "3650", "-subj", "/CN=serin-e2e-ca")
-        with open(os.path.join(pki, "server.ext"), "w", encoding="utf-8") as f:
-            f.write("subjectAltName=IP:127.0.0.1,IP:10.96.0.1,DNS:localhost,DNS:kubernetes,"
-                    "DNS:kubernetes.default,DNS:kubernetes.default.svc,"
-                    "DNS:kubernetes.default.svc.cluster.local\n"
-                    "extendedKeyUsage=serverAuth\n")
-        with open(os.path.join(pki, "client.ext"), "w", encoding="utf-8") as f:
-            f.write("extendedKeyUsage=clientAuth\n")
-        for name, subj, ext in (("apiserver", "/CN=kube-apiserver", "server.ext"),
-                                ("admin", "/O=system:masters/CN=admin", "client.ext")):
-            ssl_cmd("req", "-newkey", "ec", "-pkeyopt", "ec_paramgen_curve:prime256v1", "-nodes",
-                    "-keyout", f"{name}.key", "-out", f"{name}.csr", "-subj", subj)
-            ssl_cmd("x509", "-req", "-in", f"{name}.csr", "-CA", "ca.crt", "-CAkey", "ca.key",
-                    "-CAcreateserial", "-out", f"{name}.crt", "-days", "3650", "-extfile", ext)
-        ssl_cmd("genrsa", "-out", "sa.key", "2048")
-        ssl_cmd("rsa", "-in", "sa.key", "-pubout", "-out", "sa.pub")
-
-    def _write_kubeconfig(self):
-        def b64(name):
-            with open(self.path("pki", name), "rb") as f:
-                return base64.b64encode(f.read()).decode()
-
-        cfg = {
-            "apiVersion": "v1", "kind": "Config", "current-context": "serin-e2e",
-            "clusters": [{"name": "serin-e2e", "cluster": {
-                "server": self.server, "certificate-authority-data": b64("ca.crt")}}],
-            "users": [{"name": "admin", "user": {
-                "client-certificate-data": b64("admin.crt"), "client-key-data": b64("admin.key")}}],
-            "contexts": [{"name": "serin-e2e", "context": {"cluster": "serin-e2e", "user": "admin"}}],
-        }
-        with open(self.kubeconfig, "w", encoding="utf-8") as f:
-            json.dump(cfg, f, indent=1)
-        os.chmod(self.kubeconfig, 0o600)
-
-    def _write_audit_policy(self):
-        # Reads are not logged; every write is, at Metadata level, so tests can count writes
-        # by user agent.
-        with open(self.path("audit-policy.yaml"), "w", encoding="utf-8") as f:
-            f.write("apiVersion: audit.k8s.io/v1\nkind: Policy\nomitStages: [RequestReceived]\n"
-                    "rules:\n- level: None\n  verbs: [get, list, watch]\n- level: Metadata\n")
-
-    def _write_kwok_stages(self):
-        """KWOK's own stages, with one change: a pod labelled for the failure stage never
-        becomes Ready. The module's pod-ready stage is limited to unlabelled pods, and a copy
-        of it moves labelled pods to Running with Ready=False, where the chaos stage fails
-        them (then their ReplicaSet replaces them: a crash loop)."""
-        with open(self.tools["kwok-stages"], encoding="utf-8") as f:
-            docs = re.split(r"(?m)^---\s*$", f.read())
-        out = []
-        for doc in docs:
-            if not re.search(r"(?m)^  name: pod-ready\s*$", doc):
-                out.append(doc)
-                continue
-            anchor = "    matchExpressions:\n"
-            if anchor not in doc:
-                raise EnvError("KWOK pod-ready stage has no matchExpressions; stage format changed")
-            ready = doc.replace(anchor, anchor + f"    - key: '.metadata.labels[\"{FAILURE_LABEL}\"]'\n"
-                                "      operator: 'DoesNotExist'\n", 1)
-            unready = doc.replace(anchor, anchor + f"    - key: '.metadata.labels[\"{FAILURE_LABEL}\"]'\n"
-                                  "      operator: 'In'\n      values:\n      - 'true'\n", 1)
-            unready = re.sub(r"(?m)^  name: pod-ready\s*$", "  name: pod-start-unready", unready)
-            count = 0
-            for cond in ("Ready", "ContainersReady"):
-                unready, n = re.subn(r'status: "True"(\s+)type: ' + cond + r"\b",
-                                     r'status: "False"\1type: ' + cond, unready)
-                count += n
-            unready, n = re.subn(r"ready: true", "ready: false", unready, count=1)
-            if count != 2 or n != 1:
-                raise EnvError("KWOK pod-ready stage template changed; cannot derive pod-start-unready")
-            out.extend([ready, unready])
-        with open(self.path("kwok-stages.yaml"), "w", encoding="utf-8") as f:
-            f.write("\n---\n".join(d.strip("\n") for d in out) + "\n")
-
     def _http_ok(self, url, ssl_ctx=None):
         with urllib.request.urlopen(url, timeout=2, context=ssl_ctx) as r:
             return r.status == 200
@@ -545,10 +462,13 @@ class LocalEnv:
             ports[name] = free_port()
         self._save()
         started = time.monotonic()
-        self._make_pki()
-        self._write_kubeconfig()
-        self._write_audit_policy()
-        self._write_kwok_stages()
+        try:
+            envfiles.make_pki(self)
+            envfiles.write_kubeconfig(self)
+            envfiles.write_audit_policy(self)
+            envfiles.write_kwok_stages(self)
+        except envfiles.EnvFileError as e:
+            raise EnvError(str(e)) from e
         self.start_etcd()
         self.start_apiserver()
         self.start_controller_manager()

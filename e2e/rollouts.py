@@ -79,7 +79,6 @@ def retry(env, ns, name="web"):
 
 
 def set_image(env, ns, image, name="web"):
-    ro = get(env, ns, name)
     return env.client().json_patch("rollouts", ns, name, [
         {"op": "replace", "path": "/spec/template/spec/containers/0/image", "value": image}])
 

@@ -4,7 +4,6 @@
 The client is driven by tests/integration/kube_probe.cc (built as build/tests/operator/kube-probe).
 """
 import json
-import os
 import random
 import signal
 import subprocess

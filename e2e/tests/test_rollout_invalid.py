@@ -1,6 +1,5 @@
 """Invalid Rollouts: each is rejected by the CRD schema or marked InvalidSpec with the field
 path, and the controller keeps serving the valid Rollout next to them."""
-import copy
 import json
 
 import pytest

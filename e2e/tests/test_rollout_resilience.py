@@ -4,8 +4,6 @@ import os
 import random
 import time
 
-import pytest
-
 import rollouts
 from controller import Controller
 from helpers import apply, audit_entries, unique_namespace, wait_for
