@@ -245,3 +245,62 @@ def test_subset_level_split(env):
     finally:
         timeline.stop()
         env.client().delete("namespaces", None, ns)
+
+
+def test_basic_canary_without_traffic_routing(env):
+    """No router: the weight is carried by pod counts, and the stable side shrinks only as
+    far as canary pods have become available."""
+    ns = unique_namespace(env, "basic")
+    timeline = Timeline(env, ns)
+    ro = rollouts.rollout(replicas=4, steps=[{"setWeight": 25}, {"setWeight": 50}, {"pause": {"duration": "1s"}}])
+    c = ro["spec"]["strategy"]["canary"]
+    for key in ("trafficRouting", "canaryService", "stableService", "scaleDownDelaySeconds",
+                "abortScaleDownDelaySeconds"):
+        del c[key]
+    try:
+        with Controller(env, ns):
+            assert apply(env, ns, ro).returncode == 0
+            wait_for(lambda: rollouts.get(env, ns).get("status", {}).get("phase") == "Healthy", 30, what="v1")
+            v1 = rollouts.template_hash_of(env, ns)
+            rollouts.set_image(env, ns, "web:v2")
+            wait_for(lambda: (lambda st: st.get("phase") == "Healthy" and st.get("stableRS") not in ("", v1))(
+                rollouts.get(env, ns).get("status", {})), 60, what="v2 promoted")
+            v2 = rollouts.get(env, ns)["status"]["stableRS"]
+            wait_for(lambda: timeline.latest().spec_replicas(v1) == 0, 20, what="v1 gone")
+        sizes = []
+        low = []
+        for s in timeline.states():
+            pair = (s.spec_replicas(v2), s.spec_replicas(v1))
+            if s.changed[0] == "replicasets" and s.rs_by_hash(v2) and (not sizes or sizes[-1] != pair):
+                sizes.append(pair)
+            if s.rs_by_hash(v2) and s.rs_by_hash(v1) and s.available(v1) + s.available(v2) < 4:
+                low.append((s.rv, s.available(v2), s.available(v1)))
+        print("canary,stable sizes:", sizes)
+        # The canary grows first; the stable side shrinks only by what the canary carries.
+        assert sizes == [(1, 4), (1, 3), (2, 3), (2, 2), (4, 2), (4, 0)], sizes
+        assert low == [], f"available pods fell below spec.replicas: {low}"
+    finally:
+        timeline.stop()
+        env.client().delete("namespaces", None, ns)
+
+
+def test_metrics_and_events_carry_argo_names(setup):
+    s = setup("metrics", steps=[{"setWeight": 50}, {"pause": {"duration": "1s"}}])
+    v2 = s.update("web:v2")
+    s.wait_status(lambda st: st.get("phase") == "Healthy" and st.get("stableRS") == v2, 30, "promoted")
+    text = s.controller.metrics()
+    for needle in [
+            f'rollout_info{{name="web",namespace="{s.ns}",phase="Completed",strategy="canary",traffic_router="Istio"}} 1',
+            f'rollout_info_replicas_available{{name="web",namespace="{s.ns}"}}',
+            f'rollout_info_replicas_desired{{name="web",namespace="{s.ns}"}} 4',
+            f'rollout_phase{{name="web",namespace="{s.ns}",phase="Completed",strategy="canary"}} 1',
+            "rollout_reconcile_bucket{", "rollout_reconcile_error{",
+            f'rollout_events_total{{name="web",namespace="{s.ns}",reason="RolloutCompleted",type="Normal"}}',
+            "controller_clientset_k8s_request_total{", "serin_controller_info{"]:
+        assert needle in text, needle
+    reasons = {e["reason"] for e in s.env.client().list("events", s.ns)["items"]
+               if e["involvedObject"]["kind"] == "Rollout"}
+    for reason in ("NewReplicaSetCreated", "RolloutUpdated", "ScalingReplicaSet", "RolloutStepCompleted",
+                   "Updated VirtualService", "TrafficWeightUpdated", "SwitchService", "RolloutPaused",
+                   "RolloutResumed", "RolloutCompleted"):
+        assert reason in reasons, (reason, reasons)
