@@ -304,3 +304,54 @@ def test_metrics_and_events_carry_argo_names(setup):
                    "Updated VirtualService", "TrafficWeightUpdated", "SwitchService", "RolloutPaused",
                    "RolloutResumed", "RolloutCompleted"):
         assert reason in reasons, (reason, reasons)
+
+
+def success_rate_template(env, interval="1s"):
+    return {"apiVersion": "serin.io/v1alpha1", "kind": "AnalysisTemplate", "metadata": {"name": "success-rate"},
+            "spec": {"args": [{"name": "service-name"}],
+                     "metrics": [{"name": "success-rate", "interval": interval, "failureLimit": 1,
+                                  "successCondition": "result[0] >= 0.99",
+                                  "provider": {"prometheus": {
+                                      "address": env.prometheus_url,
+                                      "query": helpers.seed_success_rate_query("{{args.service-name}}", "5s")}}}]}}
+
+
+def test_analysis_failure_aborts_with_weight_zero_before_scale_down(setup, env):
+    s = setup("analysis-abort", steps=[{"setWeight": 30}, {"pause": {}}])
+    assert apply(env, s.ns, success_rate_template(env)).returncode == 0
+    ro = rollouts.get(env, s.ns)
+    ro["spec"]["strategy"]["canary"]["analysis"] = {
+        "templates": [{"templateName": "success-rate"}], "startingStep": 1,
+        "args": [{"name": "service-name", "value": "web-canary"}]}
+    ro["spec"]["template"]["metadata"]["annotations"]["fixture.serin.io/error-rate"] = "0.3"
+    ro["spec"]["template"]["spec"]["containers"][0]["image"] = "web:bad"
+    env.client().replace("rollouts", s.ns, "web", ro)
+    wait_for(lambda: s.status().get("currentPodHash") not in ("", s.v1), 10, what="new hash")
+    bad = s.status()["currentPodHash"]
+    s.wait_status(lambda st: st.get("abort") is True and st.get("phase") == "Degraded", 60,
+                  "aborted by the background analysis")
+    assert "Background analysis" in s.status()["message"], s.status()["message"]
+    wait_for(lambda: s.timeline.latest().spec_replicas(bad) == 0, 30, what="canary scaled down")
+    first_down = s.timeline.canary_scale_downs(bad)[0]
+    assert first_down.route_weights()["web-canary"] == 0
+    assert first_down.selector_hash("web-canary") == s.v1
+    assert s.timeline.canary_weights() == [0, 30, 0]
+    runs = env.client().list("analysisruns", s.ns)["items"]
+    assert any(r["status"].get("phase") in ("Failed", "Error") for r in runs), [r["status"] for r in runs]
+
+
+def test_analysis_step_gates_promotion(setup, env):
+    s = setup("analysis-step", steps=[{"setWeight": 40}, {"analysis": {
+        "templates": [{"templateName": "success-rate"}],
+        "args": [{"name": "service-name", "value": "web-canary"}]}}, {"setWeight": 80}])
+    assert apply(env, s.ns, success_rate_template(env)).returncode == 0
+    tmpl = success_rate_template(env)
+    tmpl["spec"]["metrics"][0]["count"] = 3  # three good measurements and the step is done
+    assert apply(env, s.ns, tmpl).returncode == 0
+    v2 = s.update("web:v2")
+    s.wait_status(lambda st: st.get("phase") == "Healthy" and st.get("stableRS") == v2, 90, "promoted")
+    runs = env.client().list("analysisruns", s.ns)["items"]
+    step_runs = [r for r in runs if r["metadata"]["labels"].get("rollout-type") == "Step"]
+    assert step_runs and step_runs[0]["status"]["phase"] == "Successful"
+    assert step_runs[0]["metadata"]["labels"]["step-index"] == "1"
+    assert s.timeline.canary_weights() == [0, 40, 80, 0]
