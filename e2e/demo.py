@@ -75,6 +75,9 @@ def follow(env, until, timeout):
             last = text
         st = env.client().get("rollouts", NAMESPACE, "checkout").get("status", {})
         if until(st):
+            final = line(env, start)
+            if final[8:] != last[8:]:
+                print(final, flush=True)
             return st
         time.sleep(0.2)
     raise localenv.EnvError(f"the demo rollout did not get there in {timeout}s: {last}")

@@ -229,6 +229,9 @@ void planSteady(PlanContext& c) {
   if (!c.spec.canary.steps.empty()) st.current_step_index = static_cast<int32_t>(c.spec.canary.steps.size());
   c.planScale(c.new_rs, c.replicas());
   c.planTraffic(0, c.hash, c.hash, 0);
+  // The update is over: its runs are history (and terminated below).
+  st.step_run.reset();
+  st.background_run.reset();
   if (!c.trafficRouted()) {
     // Without a router the Services (when given) still select the stable pods.
     for (const auto& [name, svc] : {std::pair{c.spec.canary.canary_service, c.in.canary_service},
