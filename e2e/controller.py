@@ -96,7 +96,11 @@ class Controller:
             self.proc.wait()
 
     def __enter__(self):
-        return self.start()
+        try:
+            return self.start()
+        except BaseException:
+            self.kill9()  # __exit__ does not run when __enter__ raises
+            raise
 
     def __exit__(self, *exc):
         if self.proc is not None and self.proc.poll() is None:

@@ -6,13 +6,24 @@ import urllib.parse
 import urllib.request
 import uuid
 
+import kubeapi
 from kubeapi import wait_for  # noqa: F401  (re-exported for tests)
 
 
 def unique_namespace(env, prefix):
     name = f"{prefix}-{uuid.uuid4().hex[:6]}"
-    env.client().create("namespaces", None, {"apiVersion": "v1", "kind": "Namespace",
-                                             "metadata": {"name": name}})
+    client = env.client()
+    client.create("namespaces", None, {"apiVersion": "v1", "kind": "Namespace",
+                                       "metadata": {"name": name}})
+    # Pods need the namespace's "default" ServiceAccount. The controller-manager makes it,
+    # but after an API server restart its watches may be backing off for most of a minute;
+    # make it here so no test depends on that timing.
+    try:
+        client.create("serviceaccounts", name, {"apiVersion": "v1", "kind": "ServiceAccount",
+                                                "metadata": {"name": "default"}})
+    except kubeapi.ApiError as e:
+        if e.status != 409:
+            raise
     return name
 
 

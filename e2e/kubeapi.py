@@ -28,6 +28,7 @@ RESOURCES = {
     "pods": ("", "v1", "pods", True),
     "services": ("", "v1", "services", True),
     "configmaps": ("", "v1", "configmaps", True),
+    "serviceaccounts": ("", "v1", "serviceaccounts", True),
     "secrets": ("", "v1", "secrets", True),
     "nodes": ("", "v1", "nodes", False),
     "namespaces": ("", "v1", "namespaces", False),

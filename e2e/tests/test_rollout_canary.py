@@ -21,7 +21,8 @@ class Setup:
         self.timeline = Timeline(env, self.ns)
         res = apply(env, self.ns, *rollouts.services_and_route())
         assert res.returncode == 0, res.stderr
-        self.controller = Controller(env, self.ns).start()
+        self.controller = Controller(env, self.ns)
+        self.controller.start()
         self.manifest = rollouts.rollout(**rollout_args)
         res = apply(env, self.ns, self.manifest)
         assert res.returncode == 0, res.stderr
@@ -40,10 +41,14 @@ class Setup:
         return self.status()["currentPodHash"]
 
     def close(self):
-        self.controller.stop()
-        self.timeline.stop()
+        # Also after a failed __init__: stop whatever was started.
+        if getattr(self, "controller", None) is not None:
+            self.controller.stop()
+        if getattr(self, "timeline", None) is not None:
+            self.timeline.stop()
         # Crash-looping pods of a test must not keep the cluster busy for the next ones.
-        self.env.client().delete("namespaces", None, self.ns)
+        if getattr(self, "ns", None):
+            self.env.client().delete("namespaces", None, self.ns)
 
 
 @pytest.fixture
@@ -51,8 +56,9 @@ def setup(env):
     made = []
 
     def make(prefix, **kw):
-        s = Setup(env, prefix, **kw)
+        s = Setup.__new__(Setup)
         made.append(s)
+        s.__init__(env, prefix, **kw)
         return s
 
     yield make
