@@ -1,11 +1,13 @@
 # serin — the two commands a newcomer needs are `make demo` and `make test`.
 BUILD_DIR ?= build
 CMAKE_FLAGS ?=
+# Test files run on two workers, each with its own local control plane.
+E2E_WORKERS ?= 2
 PYTEST_ARGS ?=
 PYTHON ?= python3
 export SERIN_CACHE ?= $(HOME)/.cache/serin
 
-.PHONY: all deps build unit e2e test demo demo-down clean
+.PHONY: all deps build unit sanitize e2e test demo demo-down clean
 
 all: build
 
@@ -27,15 +29,24 @@ build: deps
 unit: build
 	@cd $(BUILD_DIR) && ctest --output-on-failure -j2 --timeout 300
 
-e2e: build
-	@SERIN_BUILD_DIR=$(abspath $(BUILD_DIR)) $(PYTHON) -m pytest e2e $(PYTEST_ARGS)
+# The Kubernetes client's unit tests (and the planner's, and the real HTTP transport's) under
+# AddressSanitizer+UBSan and ThreadSanitizer, in build trees of their own: $(BUILD_DIR)-asan
+# and $(BUILD_DIR)-tsan.
+SANITIZE = SERIN_ASAN_BUILD_DIR=$(abspath $(BUILD_DIR))-asan \
+	SERIN_TSAN_BUILD_DIR=$(abspath $(BUILD_DIR))-tsan ./tests/sanitizers/run.sh
+sanitize: deps
+	@$(SANITIZE)
 
-# Unit tests, then end-to-end tests on a local control plane; both summaries are printed
-# and any failure makes the exit status non-zero.
+e2e: build
+	@SERIN_BUILD_DIR=$(abspath $(BUILD_DIR)) $(PYTHON) -m pytest e2e -n $(E2E_WORKERS) --dist loadfile $(PYTEST_ARGS)
+
+# Unit tests, then the client's tests under the sanitizers, then end-to-end tests on a local
+# control plane; every summary is printed and any failure makes the exit status non-zero.
 test: build
 	@rc=0; \
 	(cd $(BUILD_DIR) && ctest --output-on-failure -j2 --timeout 300) || rc=1; \
-	SERIN_BUILD_DIR=$(abspath $(BUILD_DIR)) $(PYTHON) -m pytest e2e $(PYTEST_ARGS) || rc=1; \
+	$(SANITIZE) || rc=1; \
+	SERIN_BUILD_DIR=$(abspath $(BUILD_DIR)) $(PYTHON) -m pytest e2e -n $(E2E_WORKERS) --dist loadfile $(PYTEST_ARGS) || rc=1; \
 	exit $$rc
 
 demo: build
@@ -45,4 +56,4 @@ demo-down:
 	@$(PYTHON) e2e/demo.py down
 
 clean:
-	rm -rf $(BUILD_DIR)
+	rm -rf $(BUILD_DIR) $(BUILD_DIR)-asan $(BUILD_DIR)-tsan
