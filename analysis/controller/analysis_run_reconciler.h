@@ -44,7 +44,8 @@ using RunObserver = std::function<void(const RunSnapshot&)>;
 using MeasuredCallback = std::function<void(const kube::ObjectKey& key)>;
 
 // Thread-safe for distinct keys (the work queue never hands one key to two workers).
-// Everything passed in must outlive the reconciler.
+// Everything passed in must outlive the reconciler, and the pool's measurements refer to
+// the reconciler: stop the pool before destroying it.
 class AnalysisRunReconciler {
  public:
   AnalysisRunReconciler(kube::Informer<RunObject>& runs, kube::KubeClient& client,

@@ -267,14 +267,14 @@ TEST_F(AnalysisRunReconcilerTest, RestartReplansFromStatusAndRetakesALostMeasure
   h_.provider_.hold();
   ASSERT_TRUE(h_.reconcile("restarted").ok());  // second one in flight ...
   ASSERT_TRUE(h_.provider_.waitInside());
-  // ... when the process dies: a new informer, reconciler and pool, the old pool's
-  // measurement lost with it.
+  // ... when the process dies: the measurement is lost with its pool, and a new informer,
+  // reconciler and pool start from what the API holds.
   auto lost = std::move(h_.pool_);
   h_.pool_ = std::make_unique<MeasurementPool>(2);
   h_.pool_->start();
-  h_.rebuild();
   h_.provider_.release();
-  lost->stop();
+  lost->stop();  // (a dead process's threads reference its reconciler no more)
+  h_.rebuild();
   json run = h_.drive("restarted");
   EXPECT_EQ(run["status"]["phase"], "Successful");
   EXPECT_EQ(run["status"]["metricResults"][0]["count"], 3);
