@@ -47,7 +47,8 @@ struct ReflectorOptions {
   // reconnects of many watches spread out.
   absl::Duration min_watch_timeout = absl::Minutes(5);
   absl::Duration backoff_initial = absl::Milliseconds(200);
-  absl::Duration backoff_max = absl::Seconds(30);
+  // Short: after an API server restart, informers are back within a couple of seconds.
+  absl::Duration backoff_max = absl::Seconds(2);
 };
 
 // run() on one thread, stop() from any. The client, sink and logger must outlive it.
