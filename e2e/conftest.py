@@ -23,6 +23,10 @@ def pytest_configure(config):
         raise KeyboardInterrupt()
 
     signal.signal(signal.SIGTERM, on_term)
+    # pytest-xdist workers are started with Ctrl-C ignored (the controller is meant to stop
+    # them); a worker must instead stop its own environment at once.
+    if hasattr(config, "workerinput"):
+        signal.signal(signal.SIGINT, signal.default_int_handler)
 
 
 @pytest.fixture(scope="session")
