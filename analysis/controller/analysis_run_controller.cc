@@ -1,8 +1,11 @@
 #include "analysis/controller/analysis_run_controller.h"
 
+#include "operator/kube/reconcile_loop.h"
+
 #include <algorithm>
 
 #include "common/strings.h"
+#include "operator/kube/reconcile_loop.h"
 #include "operator/rollout/keys.h"
 
 namespace serin::analysis {
@@ -67,26 +70,14 @@ void AnalysisRunController::startWorkers() {
 }
 
 void AnalysisRunController::work() {
-  while (std::optional<std::string> key = queue_.get()) {
-    const absl::Time start = clock_.now();
-    const kube::ObjectKey object = kube::ObjectKey::parse(*key);
-    absl::StatusOr<std::optional<absl::Duration>> result = reconciler_->reconcile(object);
-    if (metrics_ != nullptr && runs_->get(object.ns, object.name) != nullptr) {
-      metrics_->observeReconcile(object, clock_.now() - start, !result.ok());
-    }
-    if (result.ok()) {
-      queue_.forget(*key);
-      if (*result) queue_.addAfter(*key, **result);
-    } else if (absl::IsAborted(result.status())) {
-      // Lost a race with another writer: the cache catches up within moments.
-      queue_.addAfter(*key, absl::Milliseconds(50));
-    } else {
-      log_.warn("reconcile failed",
-                {{"key", *key}, {"error", std::string(result.status().message())}});
-      queue_.addRateLimited(*key);
-    }
-    queue_.done(*key);
-  }
+  kube::runReconcileLoop(
+      queue_, [this](const kube::ObjectKey& key) { return reconciler_->reconcile(key); }, clock_, log_,
+      [this](const kube::ObjectKey& key, absl::Duration took, bool failed) {
+        // Deleted runs leave no series behind.
+        if (metrics_ != nullptr && runs_->get(key.ns, key.name) != nullptr) {
+          metrics_->observeReconcile(key, took, failed);
+        }
+      });
 }
 
 void AnalysisRunController::stop() {

@@ -95,13 +95,7 @@ absl::StatusOr<nlohmann::json> buildRun(const PlanContext& c, const RolloutAnaly
         {"namespace", c.ro.meta().ns},
         {"labels", labels},
         {"annotations", {{c.in.keys.revision, std::to_string(c.new_revision)}}},
-        {"ownerReferences",
-         {{{"apiVersion", c.in.api_version},
-           {"kind", "Rollout"},
-           {"name", c.ro.meta().name},
-           {"uid", c.ro.meta().uid},
-           {"controller", true},
-           {"blockOwnerDeletion", true}}}}}},
+        {"ownerReferences", nlohmann::json::array({c.ownerReference()})}}},
       {"spec", analysis::toJson(*spec)}};
 }
 

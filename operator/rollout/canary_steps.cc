@@ -325,13 +325,7 @@ void planUpdate(PlanContext& c) {
     const bool full = c.new_rs->available_replicas >= c.replicas() && c.new_rs->observed() &&
                       c.new_rs->spec_replicas == c.replicas();
     if (!c.trafficRouted()) {
-      if (full) {
-        st.stable_rs = c.hash;
-        c.plan.event(kube::EventType::kNormal, "RolloutCompleted",
-                     strCat("Rollout completed update to revision ", c.new_revision, " (", c.hash,
-                            "): Completed all steps"));
-        terminateRuns(c, false, true);
-      }
+      if (full) c.complete();
       return;
     }
     if (!full) {
@@ -345,13 +339,7 @@ void planUpdate(PlanContext& c) {
     c.planTraffic(0, c.hash, c.hash, c.replicas());
     const bool switched = c.observedStableTarget() == c.hash && c.observedWeight() == 0 &&
                           c.trafficUniform() && c.plan.selectors.empty() && !c.plan.traffic;
-    if (switched) {
-      st.stable_rs = c.hash;
-      c.plan.event(kube::EventType::kNormal, "RolloutCompleted",
-                   strCat("Rollout completed update to revision ", c.new_revision, " (", c.hash,
-                          "): Completed all steps"));
-      terminateRuns(c, false, true);
-    }
+    if (switched) c.complete();
     return;
   }
 

@@ -56,6 +56,10 @@ struct PlanContext {
   // canary destination must move to pods that cannot carry the current weight.
   void planTraffic(int32_t weight, const std::string& canary_hash, const std::string& stable_hash,
                    int32_t needed_for_weight);
+  // The controller owner reference to the Rollout, for what it creates.
+  nlohmann::json ownerReference() const;
+  // The update is done: `hash` becomes stable (event RolloutCompleted), background runs end.
+  void complete();
   // Pods of `h` the traffic flowing to them now (as observed) needs.
   int32_t podsCarryingTraffic(const std::string& h) const;
   // Requests `rs` be scaled to `replicas` (up or down lists by direction); a scale-down

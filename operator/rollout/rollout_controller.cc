@@ -1,6 +1,7 @@
 #include "operator/rollout/rollout_controller.h"
 
 #include "common/strings.h"
+#include "operator/kube/reconcile_loop.h"
 #include "operator/rollout/keys.h"
 
 namespace serin::rollout {
@@ -91,23 +92,9 @@ void RolloutController::startWorkers() {
 }
 
 void RolloutController::work() {
-  while (std::optional<std::string> key = queue_.get()) {
-    const absl::Time start = clock_.now();
-    const kube::ObjectKey object = kube::ObjectKey::parse(*key);
-    absl::StatusOr<std::optional<absl::Duration>> result = reconciler_->reconcile(object);
-    if (timing_) timing_(object, clock_.now() - start, !result.ok());
-    if (result.ok()) {
-      queue_.forget(*key);
-      if (*result) queue_.addAfter(*key, **result);
-    } else if (absl::IsAborted(result.status())) {
-      // Lost a race with another writer: the cache will catch up within moments.
-      queue_.addAfter(*key, absl::Milliseconds(50));
-    } else {
-      log_.warn("reconcile failed", {{"key", *key}, {"error", std::string(result.status().message())}});
-      queue_.addRateLimited(*key);
-    }
-    queue_.done(*key);
-  }
+  kube::runReconcileLoop(
+      queue_, [this](const kube::ObjectKey& key) { return reconciler_->reconcile(key); }, clock_, log_,
+      timing_);
 }
 
 void RolloutController::stop() {

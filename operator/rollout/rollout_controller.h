@@ -11,6 +11,7 @@
 #include <thread>
 #include <vector>
 
+#include "operator/kube/reconcile_loop.h"
 #include "operator/kube/work_queue.h"
 #include "operator/rollout/rollout_reconciler.h"
 
@@ -24,8 +25,7 @@ struct RolloutControllerOptions {
   absl::Duration resync = absl::Minutes(15);
 };
 
-// Called with the time one reconcile took and whether it failed (for metrics).
-using ReconcileTiming = std::function<void(const kube::ObjectKey&, absl::Duration, bool failed)>;
+using ReconcileTiming = kube::ReconcileTiming;
 
 class RolloutController {
  public:

@@ -67,6 +67,19 @@ int32_t PlanContext::podsCarryingTraffic(const std::string& h) const {
   return percentOfReplicas(replicas(), std::min(flow, 100));
 }
 
+nlohmann::json PlanContext::ownerReference() const {
+  return {{"apiVersion", in.api_version}, {"kind", "Rollout"}, {"name", ro.meta().name},
+          {"uid", ro.meta().uid}, {"controller", true}, {"blockOwnerDeletion", true}};
+}
+
+void PlanContext::complete() {
+  st.stable_rs = hash;
+  plan.event(kube::EventType::kNormal, "RolloutCompleted",
+             strCat("Rollout completed update to revision ", new_revision, " (", hash,
+                    "): Completed all steps"));
+  terminateRuns(*this, false, true);
+}
+
 void PlanContext::planScale(const kube::ReplicaSet* rs, int32_t replicas) {
   if (rs == nullptr) return;
   if (replicas < rs->spec_replicas) {
@@ -180,26 +193,14 @@ std::string stepsHash(const RolloutObject& ro) {
   return shortHash(steps == canary->end() ? "[]" : steps->dump());
 }
 
-// `pod_template` equals the template stored in a ReplicaSet, ignoring the hash label and a
-// null creationTimestamp (both added on the way into the ReplicaSet).
-bool templatesMatch(const nlohmann::json& pod_template, const std::string& stored_text) {
-  if (stored_text.empty()) return false;
-  auto stored = nlohmann::json::parse(stored_text, nullptr, /*allow_exceptions=*/false);
-  if (!stored.is_object()) return false;
-  auto normalize = [](nlohmann::json t) {
-    if (!t.is_object()) return t;
-    auto meta = t.find("metadata");
-    if (meta != t.end() && meta->is_object()) {
-      auto labels = meta->find("labels");
-      if (labels != meta->end() && labels->is_object()) labels->erase(std::string(kPodTemplateHashLabel));
-      auto created = meta->find("creationTimestamp");
-      if (created != meta->end() && created->is_null()) meta->erase(created);
-    }
-    return t;
-  };
-  return normalize(std::move(stored)) == normalize(pod_template);
-}
+static_assert(kube::kPodTemplateHashLabel == kPodTemplateHashLabel);
 
+// `pod_template` equals the template stored in a ReplicaSet (known by its digest, see
+// kube::podTemplateDigest), ignoring the hash label and a null creationTimestamp (both added
+// on the way into the ReplicaSet).
+bool templatesMatch(const nlohmann::json& pod_template, uint64_t stored_digest) {
+  return stored_digest != 0 && kube::podTemplateDigest(pod_template) == stored_digest;
+}
 
 }  // namespace
 
@@ -216,7 +217,7 @@ Plan planRollout(const RolloutInputs& inputs) {
     // An undo copies a ReplicaSet's stored template (with the API server's defaults) back
     // into the Rollout: that hashes differently, but it is that ReplicaSet's version.
     for (const kube::ReplicaSet* rs : inputs.replica_sets) {
-      if (templatesMatch(c.spec.template_, rs->template_text)) {
+      if (templatesMatch(c.spec.template_, rs->template_digest)) {
         c.hash = rs->meta().labels.get(kPodTemplateHashLabel);
         break;
       }
