@@ -312,19 +312,22 @@ def test_metrics_and_events_carry_argo_names(setup):
         assert reason in reasons, (reason, reasons)
 
 
-def success_rate_template(env, interval="1s"):
+def success_rate_template(env, ns, interval="1s"):
+    """Seed 004's success-rate template, limited to one namespace: every test names its
+    Services web-canary, and test namespaces run side by side."""
+    selector = f'namespace="{ns}",service="{{{{args.service-name}}}}"'
+    query = (f'sum(rate(http_requests_total{{{selector},status=~"2.."}}[5s])) / '
+             f'sum(rate(http_requests_total{{{selector}}}[5s]))')
     return {"apiVersion": "serin.io/v1alpha1", "kind": "AnalysisTemplate", "metadata": {"name": "success-rate"},
             "spec": {"args": [{"name": "service-name"}],
                      "metrics": [{"name": "success-rate", "interval": interval, "failureLimit": 1,
                                   "successCondition": "result[0] >= 0.99",
-                                  "provider": {"prometheus": {
-                                      "address": env.prometheus_url,
-                                      "query": helpers.seed_success_rate_query("{{args.service-name}}", "5s")}}}]}}
+                                  "provider": {"prometheus": {"address": env.prometheus_url, "query": query}}}]}}
 
 
 def test_analysis_failure_aborts_with_weight_zero_before_scale_down(setup, env):
     s = setup("analysis-abort", steps=[{"setWeight": 30}, {"pause": {}}])
-    assert apply(env, s.ns, success_rate_template(env)).returncode == 0
+    assert apply(env, s.ns, success_rate_template(env, s.ns)).returncode == 0
     ro = rollouts.get(env, s.ns)
     ro["spec"]["strategy"]["canary"]["analysis"] = {
         "templates": [{"templateName": "success-rate"}], "startingStep": 1,
@@ -350,8 +353,7 @@ def test_analysis_step_gates_promotion(setup, env):
     s = setup("analysis-step", steps=[{"setWeight": 40}, {"analysis": {
         "templates": [{"templateName": "success-rate"}],
         "args": [{"name": "service-name", "value": "web-canary"}]}}, {"setWeight": 80}])
-    assert apply(env, s.ns, success_rate_template(env)).returncode == 0
-    tmpl = success_rate_template(env)
+    tmpl = success_rate_template(env, s.ns)
     tmpl["spec"]["metrics"][0]["count"] = 3  # three good measurements and the step is done
     assert apply(env, s.ns, tmpl).returncode == 0
     v2 = s.update("web:v2")
