@@ -112,7 +112,7 @@ def full_canary(name):
                                    {"templateName": "latency", "clusterScope": True}],
                      "startingStep": 2,
                      "args": [{"name": "service-name", "value": f"{name}-canary"},
-                              {"name": "token", "valueFrom": {"secretKeyRef": {"name": "prom", "key": "token"}}},
+                              {"name": "canary-hash", "valueFrom": {"podTemplateHashValue": "Latest"}},
                               {"name": "team", "valueFrom": {"fieldRef": {"fieldPath": "metadata.labels['team']"}}}],
                      "dryRun": [{"metricName": "latency"}],
                      "measurementRetention": [{"metricName": "success-rate", "limit": 20}]},

@@ -1,6 +1,6 @@
 """The analysis a Rollout asks for (a canary step, background analysis, blue-green pre- and
 post-promotion): which templates, and the arguments the Rollout passes to them."""
-from .analysis import dry_run_list, field_ref, measurement_retention_list, secret_key_ref
+from .analysis import dry_run_list, field_ref, measurement_retention_list
 from .schema import array, boolean, exactly_one, forbid, integer, list_map, obj, string, unsupported
 
 
@@ -14,15 +14,17 @@ def rollout_argument():
             "valueFrom": obj(
                 "Where to read the value from instead of a literal.",
                 {
-                    "secretKeyRef": secret_key_ref(),
                     "fieldRef": field_ref(),
-                    "podTemplateHashValue": unsupported("podTemplateHashValue (Stable or Latest pod hash)", "string"),
+                    "podTemplateHashValue": string(
+                        "The pod-template hash of the Stable or the Latest (canary) ReplicaSet, "
+                        "e.g. to query only the canary's pods.", enum=["Stable", "Latest"]),
+                    "secretKeyRef": unsupported("secretKeyRef on a Rollout's argument", "object"),
                 },
                 rules=[
-                    forbid("podTemplateHashValue",
-                           "valueFrom.podTemplateHashValue is not supported by serin yet"),
-                    exactly_one(["secretKeyRef", "fieldRef", "podTemplateHashValue"],
-                                "valueFrom needs exactly one of secretKeyRef or fieldRef"),
+                    forbid("secretKeyRef",
+                           "secretKeyRef belongs in the AnalysisTemplate's args, not the Rollout's"),
+                    exactly_one(["fieldRef", "podTemplateHashValue"],
+                                "valueFrom needs exactly one of fieldRef or podTemplateHashValue"),
                 ]),
         },
         required=["name"],
