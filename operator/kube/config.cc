@@ -39,8 +39,9 @@ std::string resolvePath(const std::string& base_dir, const std::string& path) {
 // Reads a kubeconfig mapping field as a string; absent or null gives "".
 class Fields {
  public:
-  Fields(const YAML::Node& node, std::string path, std::string file)
-      : node_(node), path_(std::move(path)), file_(std::move(file)) {}
+  Fields(const YAML::Node& node, std::string path, std::string file,
+         const KubeconfigFileReader& read_file)
+      : node_(node), path_(std::move(path)), file_(std::move(file)), read_file_(read_file) {}
 
   absl::Status error(std::string_view field, std::string_view what) const {
     return absl::InvalidArgumentError(
@@ -83,7 +84,7 @@ class Fields {
     }
     ASSIGN_OR_RETURN(std::string file, str(field));
     if (file.empty()) return std::string();
-    auto content = readFile(resolvePath(base_dir, file));
+    auto content = read_file_(resolvePath(base_dir, file));
     if (!content.ok()) return error(field, fromAbsl(content.status().message()));
     if (content->find("-----BEGIN") == std::string::npos) {
       return error(field, strCat("\"", file, "\" does not hold PEM data"));
@@ -95,6 +96,7 @@ class Fields {
   YAML::Node node_;
   std::string path_;
   std::string file_;
+  const KubeconfigFileReader& read_file_;
 };
 
 // Finds the entry named `name` in a kubeconfig list (clusters, users, contexts).
@@ -126,13 +128,14 @@ absl::StatusOr<std::pair<YAML::Node, std::string>> findNamed(const YAML::Node& r
       strCat("kubeconfig ", file, ": ", list, " has no entry named \"", name, "\""));
 }
 
-absl::StatusOr<ClusterConfig> parseKubeconfig(const YAML::Node& root, const std::string& file,
-                                              std::string_view context_override) {
+absl::StatusOr<ClusterConfig> configFromYaml(const YAML::Node& root, const std::string& file,
+                                             std::string_view context_override,
+                                             const KubeconfigFileReader& read_file) {
   if (!root.IsMap()) {
     return absl::InvalidArgumentError(strCat("kubeconfig ", file, ": not a mapping"));
   }
   const std::string base_dir = dirOf(file);
-  Fields top(root, "", file);
+  Fields top(root, "", file, read_file);
   std::string context_name(context_override);
   if (context_name.empty()) {
     ASSIGN_OR_RETURN(context_name, top.str("current-context"));
@@ -142,7 +145,7 @@ absl::StatusOr<ClusterConfig> parseKubeconfig(const YAML::Node& root, const std:
     }
   }
   ASSIGN_OR_RETURN(auto ctx, findNamed(root, "contexts", "context", context_name, file));
-  Fields context(ctx.first, ctx.second, file);
+  Fields context(ctx.first, ctx.second, file, read_file);
   ASSIGN_OR_RETURN(std::string cluster_name, context.str("cluster"));
   ASSIGN_OR_RETURN(std::string user_name, context.str("user"));
   if (cluster_name.empty()) return context.error("cluster", "is empty");
@@ -151,7 +154,7 @@ absl::StatusOr<ClusterConfig> parseKubeconfig(const YAML::Node& root, const std:
   config.source = strCat("kubeconfig ", file, " (context ", context_name, ")");
 
   ASSIGN_OR_RETURN(auto cl, findNamed(root, "clusters", "cluster", cluster_name, file));
-  Fields cluster(cl.first, cl.second, file);
+  Fields cluster(cl.first, cl.second, file, read_file);
   ASSIGN_OR_RETURN(config.server, cluster.str("server"));
   if (config.server.empty()) return cluster.error("server", "is empty");
   if (config.server.rfind("https://", 0) != 0 && config.server.rfind("http://", 0) != 0) {
@@ -165,7 +168,7 @@ absl::StatusOr<ClusterConfig> parseKubeconfig(const YAML::Node& root, const std:
 
   if (!user_name.empty()) {
     ASSIGN_OR_RETURN(auto us, findNamed(root, "users", "user", user_name, file));
-    Fields user(us.first, us.second, file);
+    Fields user(us.first, us.second, file, read_file);
     for (const char* unsupported : {"exec", "auth-provider", "username", "password"}) {
       if (user.has(unsupported)) {
         return user.error(unsupported, "is not supported; use a client certificate or a token");
@@ -181,7 +184,7 @@ absl::StatusOr<ClusterConfig> parseKubeconfig(const YAML::Node& root, const std:
     ASSIGN_OR_RETURN(std::string token_file, user.str("tokenFile"));
     if (config.bearer_token.empty() && !token_file.empty()) {
       config.token_file = resolvePath(base_dir, token_file);
-      auto token = readFile(config.token_file);
+      auto token = read_file(config.token_file);
       if (!token.ok()) return user.error("tokenFile", fromAbsl(token.status().message()));
       config.bearer_token = std::string(absl::StripAsciiWhitespace(*token));
     }
@@ -203,23 +206,28 @@ std::string currentBearerToken(ClusterConfig& config) {
 }
 
 absl::StatusOr<ClusterConfig> loadKubeconfig(std::string_view path, std::string_view context) {
-  const std::string file(path);
-  auto text_or = readFile(file);
-  if (!text_or.ok()) {
-    return absl::Status(text_or.status().code(),
-                        strCat("kubeconfig: ", text_or.status().message()));
+  auto text = readFile(std::string(path));
+  if (!text.ok()) {
+    return absl::Status(text.status().code(), strCat("kubeconfig: ", text.status().message()));
   }
-  const std::string& text = *text_or;
+  return parseKubeconfig(*text, path, context);
+}
+
+absl::StatusOr<ClusterConfig> parseKubeconfig(std::string_view text, std::string_view file_name,
+                                              std::string_view context,
+                                              const KubeconfigFileReader& read_file) {
+  const std::string file(file_name);
+  const KubeconfigFileReader reader = read_file ? read_file : KubeconfigFileReader(readFile);
   YAML::Node root;
   try {
-    root = YAML::Load(text);
+    root = YAML::Load(std::string(text));
   } catch (const YAML::Exception& e) {
     return absl::InvalidArgumentError(
         strCat("kubeconfig ", file, ": not valid YAML: line ", e.mark.line + 1, ", column ",
                e.mark.column + 1, ": ", e.msg));
   }
   try {
-    return parseKubeconfig(root, file, context);
+    return configFromYaml(root, file, context, reader);
   } catch (const YAML::Exception& e) {
     return absl::InvalidArgumentError(strCat("kubeconfig ", file, ": ", e.what()));
   }

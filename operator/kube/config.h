@@ -39,6 +39,17 @@ std::string currentBearerToken(ClusterConfig& config);
 //   "/missing.crt": No such file or directory
 absl::StatusOr<ClusterConfig> loadKubeconfig(std::string_view path, std::string_view context = "");
 
+// Reads a file a kubeconfig names (certificate, key, CA, token): its contents, or NotFound
+// with a message naming the path and the reason.
+using KubeconfigFileReader = std::function<absl::StatusOr<std::string>(const std::string& path)>;
+
+// loadKubeconfig on text already in memory: `file` is the name used in messages and the
+// directory relative paths are resolved against; `read_file` reads the files the text
+// names (null: the file system). Never throws, whatever `text` holds.
+absl::StatusOr<ClusterConfig> parseKubeconfig(std::string_view text, std::string_view file,
+                                              std::string_view context = "",
+                                              const KubeconfigFileReader& read_file = nullptr);
+
 // Environment and files of a pod: KUBERNETES_SERVICE_HOST/PORT and the service-account
 // directory (default /var/run/secrets/kubernetes.io/serviceaccount). NotFound when not
 // running in a cluster.

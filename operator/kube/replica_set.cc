@@ -13,7 +13,34 @@ int32_t int32Of(const nlohmann::json& obj, std::string_view key, int32_t fallbac
   return static_cast<int32_t>(*v);
 }
 
+uint64_t fnv1a64(std::string_view text) {
+  uint64_t h = 14695981039346656037ull;
+  for (unsigned char c : text) {
+    h ^= c;
+    h *= 1099511628211ull;
+  }
+  return h;
+}
+
 }  // namespace
+
+uint64_t podTemplateDigest(const nlohmann::json& pod_template) {
+  if (!pod_template.is_object() || pod_template.empty()) return 0;
+  nlohmann::json t = pod_template;
+  auto meta = t.find("metadata");
+  if (meta != t.end() && meta->is_object()) {
+    auto labels = meta->find("labels");
+    if (labels != meta->end() && labels->is_object()) {
+      labels->erase(std::string(kPodTemplateHashLabel));
+      if (labels->empty()) meta->erase(labels);
+    }
+    auto created = meta->find("creationTimestamp");
+    if (created != meta->end() && created->is_null()) meta->erase(created);
+    if (meta->empty()) t.erase(meta);
+  }
+  // dump() of an object is canonical: nlohmann::json keeps object keys sorted.
+  return fnv1a64(t.dump());
+}
 
 ReplicaSet ReplicaSet::fromJson(const nlohmann::json& object) {
   ReplicaSet rs;
@@ -26,7 +53,7 @@ ReplicaSet ReplicaSet::fromJson(const nlohmann::json& object) {
   rs.available_replicas = int32Of(status, "availableReplicas", 0);
   rs.observed_generation = jsonInt(status, "observedGeneration").value_or(0);
   rs.selector = StringMap::fromJson(jsonObject(jsonObject(spec, "selector"), "matchLabels"));
-  rs.template_text = compactText(jsonObject(spec, "template"));
+  rs.template_digest = podTemplateDigest(jsonObject(spec, "template"));
   return rs;
 }
 

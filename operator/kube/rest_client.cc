@@ -10,6 +10,7 @@
 #include "operator/kube/api_status.h"
 #include "operator/kube/backoff.h"
 #include "operator/kube/bounded_queue.h"
+#include "operator/kube/watch_event.h"
 
 namespace serin::kube {
 namespace {
@@ -82,15 +83,6 @@ absl::StatusOr<nlohmann::json> parseListPage(const HttpResponse& response, std::
     return absl::UnavailableError(strCat(what, ": items is not a list"));
   }
   return page;
-}
-
-std::optional<WatchEvent::Type> eventType(std::string_view type) {
-  if (type == "ADDED") return WatchEvent::Type::kAdded;
-  if (type == "MODIFIED") return WatchEvent::Type::kModified;
-  if (type == "DELETED") return WatchEvent::Type::kDeleted;
-  if (type == "BOOKMARK") return WatchEvent::Type::kBookmark;
-  if (type == "ERROR") return WatchEvent::Type::kError;
-  return std::nullopt;
 }
 
 }  // namespace
@@ -319,22 +311,17 @@ absl::Status RestClient::watch(const Resource& resource, const WatchOptions& opt
   bool stopped = false;
   while (std::optional<std::string> line = lines.pop()) {
     if (stopped) continue;  // drain until the reader ends
-    auto j = nlohmann::json::parse(*line, nullptr, /*allow_exceptions=*/false);
-    const std::optional<WatchEvent::Type> type =
-        j.is_discarded() ? std::nullopt : eventType(jsonString(j, "type"));
-    if (!type) {
-      result = absl::UnavailableError(strCat(what, ": the server sent an event that is not a "
-                                                   "watch event"));
+    absl::StatusOr<WatchEvent> event = decodeWatchEvent(*line);
+    if (!event.ok()) {
+      result = absl::UnavailableError(strCat(what, ": the server sent a line that is not a watch "
+                                                   "event: ", event.status().message()));
       stopped = true;
-    } else {
-      WatchEvent event{*type, std::move(j["object"])};
-      if (*type == WatchEvent::Type::kError) {
-        result = statusFromWatchError(event.object.dump(), what);
-        on_event(std::move(event));
-        stopped = true;
-      } else if (!on_event(std::move(event))) {
-        stopped = true;
-      }
+    } else if (event->type == WatchEvent::Type::kError) {
+      result = statusFromWatchError(event->object.dump(), what);
+      on_event(*std::move(event));
+      stopped = true;
+    } else if (!on_event(*std::move(event))) {
+      stopped = true;
     }
     if (stopped) {
       stream_cancel.cancel();

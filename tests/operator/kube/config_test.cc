@@ -7,6 +7,8 @@
 #include <filesystem>
 #include <fstream>
 #include <map>
+#include <string>
+#include <vector>
 
 #include "absl/strings/escaping.h"
 
@@ -167,6 +169,39 @@ TEST_F(ConfigTest, StructurallyBrokenFiles) {
   auto missing = loadKubeconfig((dir_ / "does-not-exist").string());
   EXPECT_TRUE(absl::IsNotFound(missing.status()));
   EXPECT_NE(std::string(missing.status().message()).find("does-not-exist"), std::string::npos);
+}
+
+TEST(ParseKubeconfigTest, TextInMemoryReadsTheFilesItNamesThroughTheReader) {
+  std::vector<std::string> asked;
+  auto reader = [&](const std::string& path) -> absl::StatusOr<std::string> {
+    asked.push_back(path);
+    if (path == "/etc/k/ca.crt") return std::string(kCa);
+    if (path == "/etc/k/token") return std::string(" tok \n");
+    return absl::NotFoundError("cannot read \"" + path + "\": no such file");
+  };
+  const std::string text =
+      "current-context: main\ncontexts:\n- name: main\n  context: {cluster: c, user: u}\n"
+      "clusters:\n- name: c\n  cluster: {server: 'https://h:6443', certificate-authority: ca.crt}\n"
+      "users:\n- name: u\n  user: {tokenFile: token}\n";
+  auto config = parseKubeconfig(text, "/etc/k/config", "", reader);
+  ASSERT_TRUE(config.ok()) << config.status();
+  EXPECT_EQ(config->tls.ca_pem, kCa);
+  EXPECT_EQ(config->bearer_token, "tok");
+  EXPECT_EQ(config->token_file, "/etc/k/token");
+  EXPECT_EQ(config->source, "kubeconfig /etc/k/config (context main)");
+  EXPECT_EQ(asked, (std::vector<std::string>{"/etc/k/ca.crt", "/etc/k/token"}));
+
+  auto missing = parseKubeconfig(
+      text.substr(0, text.find("users:")) + "users:\n- name: u\n  user: {client-key: k}\n",
+      "/etc/k/config", "", reader);
+  ASSERT_FALSE(missing.ok());
+  EXPECT_EQ(missing.status().message(),
+            "kubeconfig /etc/k/config: users[0].user.client-key: cannot read \"/etc/k/k\": no "
+            "such file");
+  auto broken = parseKubeconfig("a: [", "inline", "", reader);
+  ASSERT_FALSE(broken.ok());
+  EXPECT_NE(std::string(broken.status().message()).find("kubeconfig inline: not valid YAML"),
+            std::string::npos);
 }
 
 TEST_F(ConfigTest, InClusterFromEnvironmentAndServiceAccount) {

@@ -1,6 +1,8 @@
 #include <gtest/gtest.h>
 
+#include "operator/kube/replica_set.h"
 #include "operator/rollout/keys.h"
+#include "operator/rollout/pod_template_hash.h"
 #include "operator/rollout/replica_math.h"
 #include "tests/operator/rollout/world.h"
 
@@ -276,6 +278,37 @@ TEST(CanaryPlannerTest, UndoToTheStableTemplateEndsTheUpdate) {
   EXPECT_EQ(w.weight, 0);
   EXPECT_EQ(w.canarySelector(), w.hashOf("web:v1"));
   EXPECT_EQ(w.rsOf(w.hashOf("web:v2"))->spec_replicas, 0);
+  EXPECT_EQ(w.status.phase, kPhaseHealthy);
+  EXPECT_TRUE(w.violations.empty()) << w.violations[0];
+}
+
+// An undo copies a ReplicaSet's stored template back: with the hash label, a null
+// creationTimestamp and the API server's defaults, so it hashes differently from the
+// template that made the ReplicaSet. It is still that ReplicaSet's version (templatesMatch).
+TEST(CanaryPlannerTest, UndoToAStoredTemplateWithServerDefaultsReusesItsReplicaSet) {
+  World w = deployed(steps({setWeight(50), pauseForever()}));
+  const std::string v1 = w.hashOf("web:v1");
+  const std::string v2 = w.hashOf("web:v2");
+  json stored = w.spec["template"];
+  stored["metadata"]["labels"]["rollouts-pod-template-hash"] = v1;
+  stored["metadata"]["creationTimestamp"] = nullptr;
+  stored["spec"]["containers"][0]["terminationMessagePath"] = "/dev/termination-log";
+  stored["spec"]["restartPolicy"] = "Always";
+  ASSERT_NE(podTemplateHash(stored), v1);
+  w.rsOf(v1)->template_digest = kube::podTemplateDigest(stored);  // as the API server keeps it
+  w.setImage("web:v2");
+  w.settle();
+  ASSERT_EQ(w.weight, 50);
+  w.spec["template"] = stored;  // kubectl serin undo
+  ++w.generation;
+  w.settle();
+  w.advance(absl::Seconds(31));
+  w.settle();
+  EXPECT_EQ(w.status.current_pod_hash, v1);
+  EXPECT_EQ(w.status.stable_rs, v1);
+  EXPECT_EQ(w.weight, 0);
+  EXPECT_EQ(w.rs.size(), 2u);  // no third ReplicaSet for the defaulted copy
+  EXPECT_EQ(w.rsOf(v2)->spec_replicas, 0);
   EXPECT_EQ(w.status.phase, kPhaseHealthy);
   EXPECT_TRUE(w.violations.empty()) << w.violations[0];
 }
