@@ -49,6 +49,13 @@ absl::Status checkPem(const std::string& pem, bool is_key, std::string_view what
   return absl::OkStatus();
 }
 
+// holdsTheException: a failed request's task holds the exception it failed with, and
+// task::get() rethrows that very object, which a cpprestsdk pool thread may release at any
+// time. libstdc++ keeps a caught exception alive until its handler ends, but through a
+// reference count in uninstrumented code, so ThreadSanitizer reports the pool thread's
+// free as racing with errorFromException's reads. send() and stream() keep the task until
+// the handler has returned: the last release then goes through the task's shared_ptr,
+// which TSan sees.
 absl::Status errorFromException(const std::exception& e) {
   if (const auto* he = dynamic_cast<const http::http_exception*>(&e)) {
     const std::error_code code = he->error_code();
@@ -67,9 +74,10 @@ class CpprestTransport final : public HttpTransport {
 
   absl::StatusOr<HttpResponse> send(const HttpRequest& request) override {
     pplx::cancellation_token_source cts;
+    pplx::task<http::http_response> pending;  // see holdsTheException
     try {
-      http::http_response response =
-          clientFor(request.timeout).request(toMessage(request), cts.get_token()).get();
+      pending = clientFor(request.timeout).request(toMessage(request), cts.get_token());
+      http::http_response response = pending.get();
       HttpResponse out = headersOf(response);
       readBody(response, out.body);
       return out;
@@ -83,9 +91,10 @@ class CpprestTransport final : public HttpTransport {
   absl::StatusOr<HttpResponse> stream(const HttpRequest& request, const LineHandler& on_line,
                                       CancelToken& cancel) override {
     pplx::cancellation_token_source cts;
+    pplx::task<http::http_response> pending;  // see holdsTheException
     try {
-      http::http_response response =
-          clientFor(request.timeout).request(toMessage(request), cts.get_token()).get();
+      pending = clientFor(request.timeout).request(toMessage(request), cts.get_token());
+      http::http_response response = pending.get();
       HttpResponse out = headersOf(response);
       if (out.status < 200 || out.status >= 300) {
         readBody(response, out.body);

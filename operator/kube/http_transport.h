@@ -39,6 +39,7 @@ struct HttpResponse {
 class CancelToken {
  public:
   void cancel() {
+    std::lock_guard<std::mutex> running(hook_mu_);
     std::function<void()> hook;
     {
       std::lock_guard<std::mutex> lock(mu_);
@@ -51,8 +52,10 @@ class CancelToken {
     std::lock_guard<std::mutex> lock(mu_);
     return cancelled_;
   }
-  // Used by transports: `hook` runs on cancel() (at once if already cancelled).
+  // Used by transports: `hook` runs on cancel() (at once if already cancelled). It must not
+  // call this token's cancel(), onCancel() or clearHook().
   void onCancel(std::function<void()> hook) {
+    std::lock_guard<std::mutex> running(hook_mu_);
     bool run_now;
     {
       std::lock_guard<std::mutex> lock(mu_);
@@ -61,12 +64,17 @@ class CancelToken {
     }
     if (run_now && hook) hook();
   }
+  // Removes the hook; if a cancel() is running it, waits until it has returned, so what
+  // the hook refers to may be destroyed as soon as this returns.
   void clearHook() {
+    std::lock_guard<std::mutex> running(hook_mu_);
     std::lock_guard<std::mutex> lock(mu_);
     hook_ = nullptr;
   }
 
  private:
+  // Held while a hook runs (taken before mu_): clearHook() waits for it.
+  std::mutex hook_mu_;
   mutable std::mutex mu_;
   bool cancelled_ = false;
   std::function<void()> hook_;
