@@ -18,13 +18,17 @@ import localenv
 
 class Controller:
     def __init__(self, env, namespace="", name=None, leader_elect=False, extra_args=None,
-                 prometheus_address=None):
+                 prometheus_address=None, kubeconfig=None, args=None):
+        """args: run with exactly these flags (plus kubeconfig and the listen addresses)
+        instead of the test defaults, e.g. those of the Helm chart's Deployment."""
         self.env = env
         self.namespace = namespace
         self.name = name or (namespace or "all")
         self.leader_elect = leader_elect
         self.extra_args = list(extra_args or [])
         self.prometheus_address = prometheus_address or env.prometheus_url
+        self.kubeconfig = kubeconfig or env.kubeconfig
+        self.args = args
         self.metrics_port = localenv.free_port()
         self.health_port = localenv.free_port()
         self.proc = None
@@ -32,12 +36,14 @@ class Controller:
 
     def argv(self):
         args = [helpers.built("operator", "serin-controller"),
-                f"--kubeconfig={self.env.kubeconfig}",
+                f"--kubeconfig={self.kubeconfig}",
                 f"--metrics-address=127.0.0.1:{self.metrics_port}",
-                f"--health-address=127.0.0.1:{self.health_port}",
-                f"--prometheus-address={self.prometheus_address}",
-                f"--leader-elect={'true' if self.leader_elect else 'false'}",
-                "--loglevel=debug"]
+                f"--health-address=127.0.0.1:{self.health_port}"]
+        if self.args is not None:
+            return args + self.args + self.extra_args
+        args += [f"--prometheus-address={self.prometheus_address}",
+                 f"--leader-elect={'true' if self.leader_elect else 'false'}",
+                 "--loglevel=debug"]
         if self.namespace:
             args.append(f"--namespace={self.namespace}")
         return args + self.extra_args
