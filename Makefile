@@ -7,7 +7,7 @@ PYTEST_ARGS ?=
 PYTHON ?= python3
 export SERIN_CACHE ?= $(HOME)/.cache/serin
 
-.PHONY: all deps build unit sanitize e2e test demo demo-down clean
+.PHONY: all deps build unit sanitize fuzz e2e test demo demo-down clean
 
 all: build
 
@@ -37,15 +37,25 @@ SANITIZE = SERIN_ASAN_BUILD_DIR=$(abspath $(BUILD_DIR))-asan \
 sanitize: deps
 	@$(SANITIZE)
 
+# Every libFuzzer target (the condition language, the watch-event and kubeconfig decoders)
+# built by clang with ASan+UBSan in $(BUILD_DIR)-fuzz, each run for FUZZ_RUNS inputs. The
+# 10^6-input runs and their results: bench/results/fuzz.md.
+FUZZ_RUNS ?= 20000
+FUZZ = SERIN_FUZZ_BUILD_DIR=$(abspath $(BUILD_DIR))-fuzz ./tests/fuzz/run_fuzzers.sh $(FUZZ_RUNS)
+fuzz: deps
+	@$(FUZZ)
+
 e2e: build
 	@SERIN_BUILD_DIR=$(abspath $(BUILD_DIR)) $(PYTHON) -m pytest e2e -n $(E2E_WORKERS) --dist loadfile $(PYTEST_ARGS)
 
-# Unit tests, then the client's tests under the sanitizers, then end-to-end tests on a local
-# control plane; every summary is printed and any failure makes the exit status non-zero.
+# Unit tests, then the client's tests under the sanitizers, a short run of every fuzz target,
+# then end-to-end tests on a local control plane; every summary is printed and any failure
+# makes the exit status non-zero.
 test: build
 	@rc=0; \
 	(cd $(BUILD_DIR) && ctest --output-on-failure -j2 --timeout 300) || rc=1; \
 	$(SANITIZE) || rc=1; \
+	$(FUZZ) || rc=1; \
 	SERIN_BUILD_DIR=$(abspath $(BUILD_DIR)) $(PYTHON) -m pytest e2e -n $(E2E_WORKERS) --dist loadfile $(PYTEST_ARGS) || rc=1; \
 	exit $$rc
 
@@ -56,4 +66,4 @@ demo-down:
 	@$(PYTHON) e2e/demo.py down
 
 clean:
-	rm -rf $(BUILD_DIR) $(BUILD_DIR)-asan $(BUILD_DIR)-tsan
+	rm -rf $(BUILD_DIR) $(BUILD_DIR)-asan $(BUILD_DIR)-tsan $(BUILD_DIR)-fuzz

@@ -1,4 +1,5 @@
 // serin-controller: flags and wiring only.
+#include <malloc.h>
 #include <pthread.h>
 #include <signal.h>
 #include <unistd.h>
@@ -107,6 +108,10 @@ int fail(const std::string& what) {
 }  // namespace
 
 int main(int argc, char** argv) {
+  // glibc gives each thread that allocates its own arena (up to 8 per core), and memory a
+  // list page left in one is kept there: with two arenas the process holds about 5 MB less
+  // at the same caches (bench/results/cache-memory.md). MALLOC_ARENA_MAX still wins.
+  if (std::getenv("MALLOC_ARENA_MAX") == nullptr) mallopt(M_ARENA_MAX, 2);
   configureFlags();
   std::vector<std::string> storage;
   std::vector<char*> args = normalizeFlagNames(argc, argv, storage);

@@ -10,6 +10,8 @@ packages=(
   openssl curl ca-certificates
   python3
   prometheus
+  # The libFuzzer targets (tests/fuzz/run_fuzzers.sh): clang and its sanitizer runtimes.
+  clang-14 libclang-rt-14-dev
 )
 
 missing=()

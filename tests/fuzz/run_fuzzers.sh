@@ -53,7 +53,14 @@ if [ ${#targets[@]} -eq 0 ]; then
   exit 1
 fi
 echo "fuzz: building ${targets[*]}"
-ninja -C "$build" -j "$jobs" "${targets[@]}" >/dev/null
+start=$(date +%s)
+if ! ninja -C "$build" -j "$jobs" "${targets[@]}" >"$build/fuzz-build.log" 2>&1; then
+  echo "fuzz: BUILD FAILED; last lines of $build/fuzz-build.log:" >&2
+  grep -E 'error|FAILED' "$build/fuzz-build.log" | head -n 20 >&2
+  tail -n 20 "$build/fuzz-build.log" >&2
+  exit 1
+fi
+echo "fuzz: built in $(( $(date +%s) - start )) s"
 
 # ---- run each --------------------------------------------------------------------------------
 # UBSan reports are findings too: stop at the first, with a stack.
