@@ -113,6 +113,12 @@ void RolloutReconciler::event(const RolloutObject& ro, kube::EventType type, con
 }
 
 absl::StatusOr<std::optional<absl::Duration>> RolloutReconciler::reconcile(const kube::ObjectKey& key) {
+  // Our own last writes must be in the caches before anything is read from them: a watch
+  // event that lands between reading a snapshot and this check would otherwise pass the
+  // check and leave the plan with the snapshot from before the write (caches only move
+  // forward, so whatever is read after the check is at least as new).
+  constexpr absl::Duration kLagRetry = absl::Milliseconds(20);
+  if (cachesLag(key)) return std::optional<absl::Duration>(kLagRetry);
   const std::shared_ptr<const RolloutObject> ro = caches_.rollouts->get(key.ns, key.name);
   if (ro == nullptr || ro->meta().deletion_timestamp) {
     std::lock_guard<std::mutex> lock(mu_);
@@ -155,12 +161,14 @@ absl::StatusOr<std::optional<absl::Duration>> RolloutReconciler::reconcile(const
   if (spec->canary.istio) {
     routed = traffic::RoutedRollout{key.ns, key.name, spec->canary.canary_service,
                                     spec->canary.stable_service, *spec->canary.istio};
-    traffic = router_ == nullptr
-                  ? TrafficObservation{absl::FailedPreconditionError("no traffic router configured")}
-                  : router_->observe(*routed);
-  }
-  if (cachesLag(key) || (routed && router_ != nullptr && router_->cachesLag(*routed))) {
-    return std::optional<absl::Duration>(absl::Milliseconds(20));
+    // The router's written objects, likewise, before it is asked what the routes say.
+    if (router_ != nullptr && router_->cachesLag(*routed)) return std::optional<absl::Duration>(kLagRetry);
+    if (router_ != nullptr) {
+      traffic = router_->observe(*routed);
+    } else {
+      traffic.emplace();
+      traffic->error = absl::FailedPreconditionError("no traffic router configured");
+    }
   }
   auto templates = [this, &key](const std::string& name, bool cluster) -> absl::StatusOr<analysis::NamedTemplate> {
     auto* cache = cluster ? caches_.cluster_templates : caches_.templates;

@@ -344,6 +344,18 @@ absl::Status FakeKubeClient::watch(const Resource& resource, const kube::WatchOp
   lock.lock();
   size_t next = 0;
   for (;;) {
+    // A closed watch delivers nothing stored after it was closed (as a real connection that
+    // has ended): tests that close watches and then change objects rely on it.
+    if (cancel.cancelled()) {
+      lock.unlock();
+      cancel.clearHook();
+      return absl::CancelledError("watch cancelled");
+    }
+    if (watch_epoch_ != epoch) {
+      lock.unlock();
+      cancel.clearHook();
+      return absl::OkStatus();
+    }
     while (next < history_.size() && history_[next].rv <= from) ++next;
     std::vector<Event> batch;
     for (; next < history_.size(); ++next) {
@@ -367,16 +379,7 @@ absl::Status FakeKubeClient::watch(const Resource& resource, const kube::WatchOp
       }
     }
     lock.lock();
-    if (cancel.cancelled()) {
-      lock.unlock();
-      cancel.clearHook();
-      return absl::CancelledError("watch cancelled");
-    }
-    if (watch_epoch_ != epoch) {
-      lock.unlock();
-      cancel.clearHook();
-      return absl::OkStatus();
-    }
+    if (cancel.cancelled() || watch_epoch_ != epoch) continue;  // ends at the top
     changed_.wait_for(lock, std::chrono::milliseconds(50));
   }
 }

@@ -73,8 +73,12 @@ void checkDestinationRule(const json& spec, const SubsetHashes& want) {
   after["subsets"] = **plan;
   auto reread = readSubsetHashes(after, ruleRef(), kDr);
   ASSERT_TRUE(reread.ok()) << reread.status();
-  if (!want.canary.empty()) ASSERT_EQ(reread->canary, want.canary);
-  if (!want.stable.empty()) ASSERT_EQ(reread->stable, want.stable);
+  if (!want.canary.empty()) {
+    ASSERT_EQ(reread->canary, want.canary);
+  }
+  if (!want.stable.empty()) {
+    ASSERT_EQ(reread->stable, want.stable);
+  }
   auto again = planSubsetHashes(after, ruleRef(), want, kDr);
   ASSERT_TRUE(again.ok());
   ASSERT_FALSE(again->has_value());
