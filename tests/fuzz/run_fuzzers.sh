@@ -44,6 +44,10 @@ fi
 if [ ! -f "$build/CMakeCache.txt" ]; then
   echo "fuzz: configuring $build"
 fi
+# Two runs at once (two `make test`) take turns building this tree instead of racing in it.
+mkdir -p "$build"
+exec 9>"$build/.lock"
+flock 9
 cmake -S "$repo" -B "$build" -G Ninja -DCMAKE_BUILD_TYPE=RelWithDebInfo \
   -DCMAKE_CXX_COMPILER=clang++-14 -DSERIN_FUZZ=ON >/dev/null
 mapfile -t targets < <(ninja -C "$build" -t targets all |
@@ -61,6 +65,7 @@ if ! ninja -C "$build" -j "$jobs" "${targets[@]}" >"$build/fuzz-build.log" 2>&1;
   exit 1
 fi
 echo "fuzz: built in $(( $(date +%s) - start )) s"
+flock -u 9
 
 # ---- run each --------------------------------------------------------------------------------
 # UBSan reports are findings too: stop at the first, with a stack.

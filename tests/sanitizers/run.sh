@@ -1,8 +1,8 @@
 #!/usr/bin/env bash
-# Builds the Kubernetes client's unit tests, the Rollout planner's, and the test of the real
-# cpprestsdk transport in two build trees of their own -- one with AddressSanitizer and
-# UndefinedBehaviorSanitizer (-DSERIN_ASAN=ON), one with ThreadSanitizer (-DSERIN_TSAN=ON) --
-# and runs them. Prints one summary line per test binary and sanitizer; exits non-zero when a
+# Builds the Kubernetes client's unit tests, the Rollout planner's and reconciler's, and the
+# test of the real cpprestsdk transport in two build trees of their own -- one with
+# AddressSanitizer and UndefinedBehaviorSanitizer (-DSERIN_ASAN=ON), one with
+# ThreadSanitizer (-DSERIN_TSAN=ON) -- and runs them. Prints one summary line per test binary and sanitizer; exits non-zero when a
 # test fails or a sanitizer reports anything (a race, a memory error, a leak, undefined
 # behaviour).
 #
@@ -23,9 +23,10 @@ jobs="${SERIN_SANITIZE_JOBS:-2}"
 # kube_test: the client (work queue, informers, leader election, watches over a fake HTTP
 # layer); providers_loopback_test: the real cpprestsdk transport against loopback servers,
 # the only test that crosses cpprestsdk's thread pool; rollout_planner_test (ASan only: it
-# is single-threaded): the planner that reads the client's projections.
-asan_binaries=(kube_test rollout_planner_test providers_loopback_test)
-tsan_binaries=(kube_test providers_loopback_test)
+# is single-threaded): the planner that reads the client's projections;
+# rollout_reconciler_test: the reconciler shell over real informers and the fake API server.
+asan_binaries=(kube_test rollout_planner_test rollout_reconciler_test providers_loopback_test)
+tsan_binaries=(kube_test rollout_reconciler_test providers_loopback_test)
 
 sanitizers=("$@")
 if [ ${#sanitizers[@]} -eq 0 ]; then sanitizers=(asan tsan); fi
