@@ -2,9 +2,9 @@
 # Builds the Kubernetes client's unit tests, the Rollout planner's and reconciler's, and the
 # test of the real cpprestsdk transport in two build trees of their own -- one with
 # AddressSanitizer and UndefinedBehaviorSanitizer (-DSERIN_ASAN=ON), one with
-# ThreadSanitizer (-DSERIN_TSAN=ON) -- and runs them. Prints one summary line per test binary and sanitizer; exits non-zero when a
-# test fails or a sanitizer reports anything (a race, a memory error, a leak, undefined
-# behaviour).
+# ThreadSanitizer (-DSERIN_TSAN=ON) -- and runs them. Prints one summary line per test
+# binary and sanitizer; exits non-zero when a test fails or a sanitizer reports anything (a
+# race, a memory error, a leak, undefined behaviour).
 #
 #   tests/sanitizers/run.sh [asan|tsan]...     default: both
 #
