@@ -321,8 +321,8 @@ void planUpdate(PlanContext& c) {
   if (i >= n) {
     // Promotion: the canary to full size; once it is all available the stable
     // destination moves to it, then the canary weight returns to 0 and it becomes stable.
-    c.planScale(c.new_rs, c.replicas());
-    const bool full = c.new_rs->available_replicas >= c.replicas() && c.new_rs->observed() &&
+    c.planCanaryScale(c.replicas());
+    const bool full = c.canaryServable() >= c.replicas() && c.new_rs->observed() &&
                       c.new_rs->spec_replicas == c.replicas();
     if (!c.trafficRouted()) {
       if (full) c.complete();
@@ -332,7 +332,7 @@ void planUpdate(PlanContext& c) {
       // Hold the current weight (never raise it: promote --full skips the steps that would)
       // while the canary grows to full size.
       const int32_t held = std::min(c.observedWeight(), n > 0 ? setWeightAt(steps, n - 1) : 0);
-      c.planTraffic(servableWeight(held, percentOfReplicas(c.replicas(), held), c.new_rs->available_replicas),
+      c.planTraffic(servableWeight(held, percentOfReplicas(c.replicas(), held), c.canaryServable()),
                     c.hash, stable, percentOfReplicas(c.replicas(), held));
       return;
     }
@@ -353,12 +353,12 @@ void planUpdate(PlanContext& c) {
     if (c.trafficRouted()) {
       const int32_t held = std::min(c.observedWeight(),
                                     servableWeight(c.observedWeight(), percentOfReplicas(c.replicas(), c.observedWeight()),
-                                                   c.new_rs->available_replicas));
+                                                   c.canaryServable()));
       c.planTraffic(held, c.hash, stable, needed);
     }
     return;
   }
-  c.planScale(c.new_rs, needed);
+  c.planCanaryScale(needed);
   if (!c.trafficRouted()) {
     // Basic canary: the weight is carried by pod counts. The stable side shrinks only as far
     // as canary pods have become available, so capacity never drops below spec.replicas.
@@ -366,7 +366,7 @@ void planUpdate(PlanContext& c) {
     c.planScale(c.stable_rs, std::max(0, c.replicas() - std::max(canary_ready, 0)));
     return;
   }
-  const int32_t available = c.new_rs->available_replicas;
+  const int32_t available = c.canaryServable();
   int32_t target = weight;
   if (available < needed || !c.new_rs->observed()) {
     const bool at_set_weight = std::holds_alternative<SetWeightStep>(steps[i]);

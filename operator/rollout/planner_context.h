@@ -65,6 +65,12 @@ struct PlanContext {
   // Requests `rs` be scaled to `replicas` (up or down lists by direction); a scale-down
   // stops at podsCarryingTraffic.
   void planScale(const kube::ReplicaSet* rs, int32_t replicas);
+  // planScale of the canary (new_rs). With traffic routing, a scale-up waits while a
+  // scale-down of it is still in flight: see the .cc.
+  void planCanaryScale(int32_t replicas);
+  // Canary pods that may carry traffic: available ones, never more than the canary is
+  // meant to have (a ReplicaSet scaled down still reports its departing pods).
+  int32_t canaryServable() const;
 };
 
 // The number in a revision annotation; 0 when absent or malformed.

@@ -104,6 +104,25 @@ void PlanContext::planScale(const kube::ReplicaSet* rs, int32_t replicas) {
   }
 }
 
+void PlanContext::planCanaryScale(int32_t replicas) {
+  // The ReplicaSet controller writes status from its pod cache even before that cache has
+  // seen the deletions it just made, and marks it observed. A canary scaled down (abort)
+  // and straight back up (retry) would then report its departing pods as available for
+  // the new spec, and a weight would be written for pods on their way out. So while the
+  // status still counts more pods than the spec wants, the scale-up waits; the status
+  // update that ends the scale-down re-queues the Rollout.
+  if (trafficRouted() && new_rs != nullptr && replicas > new_rs->spec_replicas &&
+      new_rs->replicas > new_rs->spec_replicas) {
+    return;
+  }
+  planScale(new_rs, replicas);
+}
+
+int32_t PlanContext::canaryServable() const {
+  if (new_rs == nullptr) return 0;
+  return std::max(0, std::min(new_rs->available_replicas, new_rs->spec_replicas));
+}
+
 void PlanContext::planTraffic(int32_t weight, const std::string& canary_hash,
                               const std::string& stable_hash, int32_t needed_for_weight) {
   if (!trafficRouted()) return;

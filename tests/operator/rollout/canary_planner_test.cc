@@ -266,6 +266,40 @@ TEST(CanaryPlannerTest, RetryAfterAbortStartsTheStepsAgain) {
   EXPECT_TRUE(w.violations.empty()) << w.violations[0];
 }
 
+// The ReplicaSet controller reports status from its pod cache before that cache has seen the
+// deletions it made: right after the abort's scale-down to 0 it still says 2 pods, both
+// available, at the new generation. A retry then must not scale the canary up and route to
+// those departing pods; it waits until the scale-down has settled.
+TEST(CanaryPlannerTest, RetryDuringTheAbortScaleDownWaitsForTheDepartingPods) {
+  World w = deployed(steps({setWeight(50), pauseForever()}));
+  w.setImage("web:v2");
+  w.settle();
+  w.status.abort = true;
+  w.settle();
+  w.advance(absl::Seconds(31));
+  w.step();  // the canary's scale-down to 0
+  kube::ReplicaSet* canary = w.rsOf(w.hashOf("web:v2"));
+  ASSERT_EQ(canary->spec_replicas, 0);
+  canary->replicas = 2;  // the controller's stale count, marked observed
+  canary->ready_replicas = 2;
+  canary->available_replicas = 2;
+  canary->observed_generation = canary->meta_.generation;
+  w.status.abort = false;  // kubectl serin retry
+  for (int i = 0; i < 3; ++i) {
+    Plan p = w.step();
+    EXPECT_TRUE(p.scale_up.empty()) << "scaled the canary up while its pods are being deleted";
+    EXPECT_EQ(w.weight, 0);
+  }
+  // The deletions are seen: then the retry goes on as usual.
+  canary->replicas = 0;
+  canary->ready_replicas = 0;
+  canary->available_replicas = 0;
+  w.settle();
+  EXPECT_EQ(w.weight, 50);
+  EXPECT_EQ(w.status.current_step_index, 1);
+  EXPECT_TRUE(w.violations.empty()) << w.violations[0];
+}
+
 TEST(CanaryPlannerTest, UndoToTheStableTemplateEndsTheUpdate) {
   World w = deployed(steps({setWeight(50), pauseForever()}));
   w.setImage("web:v2");
