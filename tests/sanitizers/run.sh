@@ -14,8 +14,9 @@
 # <build>/sanitize-build.log.
 #
 # The libraries from Debian (cpprestsdk, Boost.Asio's compiled parts, abseil, OpenSSL,
-# libstdc++) are not instrumented; tests/sanitizers/tsan.supp names the reports that come
-# from inside them, each with its reason. Nothing in serin's own code is suppressed.
+# libstdc++) are not instrumented; tests/sanitizers/tsan.supp and lsan.supp name the
+# reports that come from inside them, each with its reason. Nothing in serin's own code is
+# suppressed.
 set -uo pipefail
 
 repo="$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)"
@@ -42,6 +43,7 @@ done
 
 # Reports are findings even when the binary's own exit status would hide them.
 export ASAN_OPTIONS="detect_leaks=1:halt_on_error=1:strict_string_checks=1:${ASAN_OPTIONS:-}"
+export LSAN_OPTIONS="suppressions=$repo/tests/sanitizers/lsan.supp:print_suppressions=0:${LSAN_OPTIONS:-}"
 export UBSAN_OPTIONS="halt_on_error=1:print_stacktrace=1:${UBSAN_OPTIONS:-}"
 export TSAN_OPTIONS="suppressions=$repo/tests/sanitizers/tsan.supp:second_deadlock_stack=1:history_size=4:${TSAN_OPTIONS:-}"
 finding_pattern='WARNING: ThreadSanitizer|ERROR: AddressSanitizer|ERROR: LeakSanitizer|runtime error:|ThreadSanitizer: reported'
