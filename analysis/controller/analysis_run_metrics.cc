@@ -39,14 +39,8 @@ AnalysisRunMetrics::AnalysisRunMetrics(prometheus::Registry& registry)
                         .Name("analysis_run_metric_phase")
                         .Help("Phase of each metric of an AnalysisRun, one series per phase")
                         .Register(registry)),
-      reconcile_(prometheus::BuildHistogram()
-                     .Name("analysis_run_reconcile")
-                     .Help("AnalysisRun reconciliation performance (seconds)")
-                     .Register(registry)),
-      reconcile_error_(prometheus::BuildCounter()
-                           .Name("analysis_run_reconcile_error")
-                           .Help("AnalysisRun reconciliations that failed")
-                           .Register(registry)) {}
+      reconcile_(registry, "analysis_run_reconcile", "AnalysisRun reconciliation performance (seconds)",
+                 "AnalysisRun reconciliations that failed") {}
 
 void AnalysisRunMetrics::removeGauges(Series& s) {
   if (s.info != nullptr) info_.Remove(s.info);
@@ -103,24 +97,15 @@ void AnalysisRunMetrics::observe(const RunSnapshot& run) {
 
 void AnalysisRunMetrics::observeReconcile(const kube::ObjectKey& key, absl::Duration took,
                                           bool failed) {
-  static const prometheus::Histogram::BucketBoundaries kBuckets = {0.01, 0.15, 0.25, 0.5, 1};
-  std::lock_guard<std::mutex> lock(mu_);
-  Series& s = series_[key];
-  if (s.reconcile == nullptr) {
-    s.reconcile = &reconcile_.Add(keyLabels(key), kBuckets);
-    s.reconcile_error = &reconcile_error_.Add(keyLabels(key));
-  }
-  s.reconcile->Observe(absl::ToDoubleSeconds(took));
-  if (failed) s.reconcile_error->Increment();
+  reconcile_.observe(key, took, failed);
 }
 
 void AnalysisRunMetrics::forget(const kube::ObjectKey& key) {
+  reconcile_.forget(key);
   std::lock_guard<std::mutex> lock(mu_);
   auto it = series_.find(key);
   if (it == series_.end()) return;
   removeGauges(it->second);
-  if (it->second.reconcile != nullptr) reconcile_.Remove(it->second.reconcile);
-  if (it->second.reconcile_error != nullptr) reconcile_error_.Remove(it->second.reconcile_error);
   series_.erase(it);
 }
 

@@ -17,11 +17,10 @@
 
 #include "absl/time/time.h"
 #include "analysis/model/phase.h"
+#include "operator/kube/reconcile_metrics.h"
 #include "operator/kube/resource.h"
-#include "prometheus/counter.h"
 #include "prometheus/family.h"
 #include "prometheus/gauge.h"
-#include "prometheus/histogram.h"
 #include "prometheus/registry.h"
 
 namespace serin::analysis {
@@ -55,8 +54,6 @@ class AnalysisRunMetrics {
     std::vector<prometheus::Gauge*> phases;
     std::vector<prometheus::Gauge*> metric_types;
     std::vector<prometheus::Gauge*> metric_phases;
-    prometheus::Histogram* reconcile = nullptr;
-    prometheus::Counter* reconcile_error = nullptr;
   };
   void removeGauges(Series& s);
 
@@ -64,8 +61,7 @@ class AnalysisRunMetrics {
   prometheus::Family<prometheus::Gauge>& phase_;
   prometheus::Family<prometheus::Gauge>& metric_type_;
   prometheus::Family<prometheus::Gauge>& metric_phase_;
-  prometheus::Family<prometheus::Histogram>& reconcile_;
-  prometheus::Family<prometheus::Counter>& reconcile_error_;
+  kube::ReconcileMetrics reconcile_;
   std::mutex mu_;
   std::map<kube::ObjectKey, Series> series_;  // guarded by mu_
 };

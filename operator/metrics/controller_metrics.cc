@@ -49,14 +49,8 @@ ControllerMetrics::ControllerMetrics(prometheus::Registry& registry, std::string
                    .Name("rollout_info_replicas_updated")
                    .Help("The number of updated replicas per Rollout")
                    .Register(registry)),
-      reconcile_(prometheus::BuildHistogram()
-                     .Name("rollout_reconcile")
-                     .Help("Rollout reconciliation performance (seconds)")
-                     .Register(registry)),
-      reconcile_error_(prometheus::BuildCounter()
-                           .Name("rollout_reconcile_error")
-                           .Help("Error occurring during the rollout")
-                           .Register(registry)),
+      reconcile_(registry, "rollout_reconcile", "Rollout reconciliation performance (seconds)",
+                 "Error occurring during the rollout"),
       events_(prometheus::BuildCounter()
                   .Name("rollout_events_total")
                   .Help("Count of Rollout events")
@@ -107,6 +101,7 @@ void ControllerMetrics::observeRollout(const RolloutSnapshot& r) {
 }
 
 void ControllerMetrics::forgetRollout(const kube::ObjectKey& key) {
+  reconcile_.forget(key);
   std::lock_guard<std::mutex> lock(mu_);
   auto it = series_.find(key);
   if (it == series_.end()) return;
@@ -119,22 +114,12 @@ void ControllerMetrics::forgetRollout(const kube::ObjectKey& key) {
     desired_.Remove(s.desired);
     updated_.Remove(s.updated);
   }
-  if (s.reconcile) reconcile_.Remove(s.reconcile);
-  if (s.reconcile_error) reconcile_error_.Remove(s.reconcile_error);
   for (auto* c : s.events) events_.Remove(c);
   series_.erase(it);
 }
 
 void ControllerMetrics::observeReconcile(const kube::ObjectKey& key, absl::Duration took, bool failed) {
-  static const prometheus::Histogram::BucketBoundaries kBuckets = {0.01, 0.15, 0.25, 0.5, 1};
-  std::lock_guard<std::mutex> lock(mu_);
-  Series& s = series_[key];
-  if (s.reconcile == nullptr) {
-    s.reconcile = &reconcile_.Add(keyLabels(key), kBuckets);
-    s.reconcile_error = &reconcile_error_.Add(keyLabels(key));
-  }
-  s.reconcile->Observe(absl::ToDoubleSeconds(took));
-  if (failed) s.reconcile_error->Increment();
+  reconcile_.observe(key, took, failed);
 }
 
 void ControllerMetrics::countEvent(const kube::ObjectKey& key, std::string_view type, std::string_view reason) {

@@ -18,11 +18,11 @@
 
 #include "absl/time/time.h"
 #include "operator/kube/object_meta.h"
+#include "operator/kube/reconcile_metrics.h"
 #include "operator/rollout/rollout_status.h"
 #include "prometheus/counter.h"
 #include "prometheus/family.h"
 #include "prometheus/gauge.h"
-#include "prometheus/histogram.h"
 #include "prometheus/registry.h"
 
 namespace serin::metrics {
@@ -56,8 +56,6 @@ class ControllerMetrics {
     prometheus::Gauge* unavailable = nullptr;
     prometheus::Gauge* desired = nullptr;
     prometheus::Gauge* updated = nullptr;
-    prometheus::Histogram* reconcile = nullptr;
-    prometheus::Counter* reconcile_error = nullptr;
     std::vector<prometheus::Counter*> events;
     std::string info_labels;  // to notice a label change
   };
@@ -68,8 +66,7 @@ class ControllerMetrics {
   prometheus::Family<prometheus::Gauge>& unavailable_;
   prometheus::Family<prometheus::Gauge>& desired_;
   prometheus::Family<prometheus::Gauge>& updated_;
-  prometheus::Family<prometheus::Histogram>& reconcile_;
-  prometheus::Family<prometheus::Counter>& reconcile_error_;
+  kube::ReconcileMetrics reconcile_;
   prometheus::Family<prometheus::Counter>& events_;
   std::mutex mu_;
   std::map<kube::ObjectKey, Series> series_;
