@@ -278,12 +278,9 @@ TEST(CanaryPlannerTest, RetryDuringTheAbortScaleDownWaitsForTheDepartingPods) {
   w.settle();
   w.advance(absl::Seconds(31));
   w.step();  // the canary's scale-down to 0
-  kube::ReplicaSet* canary = w.rsOf(w.hashOf("web:v2"));
-  ASSERT_EQ(canary->spec_replicas, 0);
-  canary->replicas = 2;  // the controller's stale count, marked observed
-  canary->ready_replicas = 2;
-  canary->available_replicas = 2;
-  canary->observed_generation = canary->meta_.generation;
+  const std::string v2 = w.hashOf("web:v2");
+  ASSERT_EQ(w.rsOf(v2)->spec_replicas, 0);
+  w.setStatusCounts(v2, 2);  // the controller's stale count, marked observed
   w.status.abort = false;  // kubectl serin retry
   for (int i = 0; i < 3; ++i) {
     Plan p = w.step();
@@ -291,9 +288,7 @@ TEST(CanaryPlannerTest, RetryDuringTheAbortScaleDownWaitsForTheDepartingPods) {
     EXPECT_EQ(w.weight, 0);
   }
   // The deletions are seen: then the retry goes on as usual.
-  canary->replicas = 0;
-  canary->ready_replicas = 0;
-  canary->available_replicas = 0;
+  w.setStatusCounts(v2, 0);
   w.settle();
   EXPECT_EQ(w.weight, 50);
   EXPECT_EQ(w.status.current_step_index, 1);

@@ -128,6 +128,13 @@ void World::setAvailable(const std::string& hash, int32_t available) {
   r->ready_replicas = r->available_replicas;
 }
 
+void World::setStatusCounts(const std::string& hash, int32_t pods) {
+  kube::ReplicaSet* r = rsOf(hash);
+  if (r == nullptr) return;
+  r->replicas = r->ready_replicas = r->available_replicas = pods;
+  r->observed_generation = r->meta_.generation;
+}
+
 void World::setRunPhase(const std::string& name, const std::string& phase, const std::string& message) {
   auto it = runs.find(name);
   if (it == runs.end()) return;

@@ -57,6 +57,9 @@ struct World {
   // Makes `n` more pods of every ReplicaSet available (up to its spec), or all with -1.
   void podsBecomeAvailable(int n = -1);
   void setAvailable(const std::string& hash, int32_t available);
+  // The ReplicaSet controller's status as written, right or stale: `pods` pods, all
+  // available, observed at the current generation (whatever spec.replicas says).
+  void setStatusCounts(const std::string& hash, int32_t pods);
   kube::ReplicaSet* rsOf(const std::string& hash);
   std::string hashOf(const std::string& image) const;
   std::string canarySelector() const;
