@@ -23,22 +23,8 @@ build="${SERIN_FUZZ_BUILD_DIR:-$repo/build-fuzz}"
 jobs="${SERIN_FUZZ_JOBS:-2}"
 max_len="${SERIN_FUZZ_MAX_LEN:-1024}"
 
-# ---- clang and its sanitizer runtimes (idempotent and quiet, like e2e/deps/packages.sh) ----
-packages=(clang-14 libclang-rt-14-dev)
-missing=()
-for p in "${packages[@]}"; do
-  if ! dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed"; then
-    missing+=("$p")
-  fi
-done
-if [ ${#missing[@]} -gt 0 ]; then
-  sudo=""
-  if [ "$(id -u)" -ne 0 ]; then sudo="sudo"; fi
-  echo "fuzz: installing ${missing[*]}"
-  export DEBIAN_FRONTEND=noninteractive
-  $sudo apt-get update -qq
-  $sudo apt-get install -y -qq --no-install-recommends "${missing[@]}" >/dev/null
-fi
+# ---- clang and its sanitizer runtimes: the project's package list has them ----------------
+"$repo/e2e/deps/packages.sh"
 
 # ---- a separate build tree: clang, SERIN_FUZZ=ON --------------------------------------------
 if [ ! -f "$build/CMakeCache.txt" ]; then

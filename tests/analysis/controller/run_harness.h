@@ -19,6 +19,7 @@
 #include "prometheus/registry.h"
 #include "prometheus/text_serializer.h"
 #include "tests/analysis/controller/fake_metric_provider.h"
+#include "tests/eventually.h"
 #include "tests/fake_clock.h"
 #include "tests/fakes/fake_kube_client.h"
 
@@ -26,15 +27,7 @@ namespace serin::analysis::testing {
 
 using nlohmann::json;
 
-inline bool eventually(const std::function<bool()>& pred,
-                       absl::Duration timeout = absl::Seconds(10)) {
-  const absl::Time deadline = absl::Now() + timeout;
-  while (absl::Now() < deadline) {
-    if (pred()) return true;
-    absl::SleepFor(absl::Milliseconds(2));
-  }
-  return pred();
-}
+using serin::testing::eventually;
 
 // A Prometheus metric as users write it; `extra` is merged over it.
 inline json promMetricJson(const std::string& name, const std::string& success,

@@ -7,6 +7,7 @@
 
 #include "operator/kube/api_status.h"
 #include "tests/fakes/fake_kube_client.h"
+#include "tests/eventually.h"
 
 namespace serin::kube {
 namespace {
@@ -75,14 +76,7 @@ class Recorder {
   std::vector<std::string> log_;
 };
 
-bool eventually(const std::function<bool()>& pred, absl::Duration timeout = absl::Seconds(5)) {
-  const absl::Time deadline = absl::Now() + timeout;
-  while (absl::Now() < deadline) {
-    if (pred()) return true;
-    absl::SleepFor(absl::Milliseconds(2));
-  }
-  return pred();
-}
+using serin::testing::eventually;
 
 class InformerTest : public ::testing::Test {
  protected:

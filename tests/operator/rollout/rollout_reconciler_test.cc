@@ -16,6 +16,7 @@
 #include "operator/kube/replica_set.h"
 #include "operator/kube/resource.h"
 #include "operator/rollout/rollout_object.h"
+#include "tests/eventually.h"
 #include "tests/fake_clock.h"
 #include "tests/fakes/fake_kube_client.h"
 
@@ -28,14 +29,7 @@ using serin::testing::FakeKubeClient;
 
 constexpr char kGroup[] = "serin.io";
 
-bool eventually(const std::function<bool()>& pred, absl::Duration timeout = absl::Seconds(5)) {
-  const absl::Time deadline = absl::Now() + timeout;
-  while (absl::Now() < deadline) {
-    if (pred()) return true;
-    absl::SleepFor(absl::Milliseconds(2));
-  }
-  return pred();
-}
+using serin::testing::eventually;
 
 json rollout(const std::string& image) {
   return {{"apiVersion", "serin.io/v1alpha1"},

@@ -10,6 +10,7 @@
 #include "operator/kube/api_status.h"
 #include "tests/fakes/fake_kube_client.h"
 #include "tests/operator/traffic/istio/istio_test_util.h"
+#include "tests/eventually.h"
 
 namespace serin::traffic::istio {
 namespace {
@@ -86,14 +87,7 @@ class ConditionalPatchClient final : public kube::KubeClient {
   std::vector<json> patches_;
 };
 
-bool eventually(const std::function<bool()>& pred, absl::Duration timeout = absl::Seconds(10)) {
-  const absl::Time deadline = absl::Now() + timeout;
-  while (absl::Now() < deadline) {
-    if (pred()) return true;
-    absl::SleepFor(absl::Milliseconds(5));
-  }
-  return pred();
-}
+using serin::testing::eventually;
 
 json object(const std::string& kind, const std::string& ns, const std::string& name, json spec) {
   return {{"apiVersion", "networking.istio.io/v1alpha3"},
